@@ -1,0 +1,10 @@
+export { connectBus } from './connect.ts';
+export type { BusConnection, BusOptions } from './connect.ts';
+export { ensureStreams } from './streams.ts';
+export { publishEvent } from './publish.ts';
+export type { PublishOptions } from './publish.ts';
+export { startConsumer } from './consume.ts';
+export type { ConsumerOptions, MessageContext, RunningConsumer } from './consume.ts';
+export { deadLetter } from './dead-letter.ts';
+export { request, serve, serveHealth, ping } from './rpc.ts';
+export type { RequestOptions, RpcContext, RpcServer } from './rpc.ts';

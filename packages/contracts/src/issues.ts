@@ -1,0 +1,31 @@
+/** zod issues as `{ path, message }` pairs with readable paths such as `steps[2].webhook.url`. */
+import type { z } from 'zod';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    // A union that failed on every branch: report the branch errors, not "invalid input".
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const best = issue.errors.reduce((a, b) => (a.length <= b.length ? a : b));
+      return best.map((inner) => ({
+        path: formatPath([...issue.path, ...inner.path]),
+        message: inner.message,
+      }));
+    }
+    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    return [{ path: formatPath(issue.path), message: `${issue.message}${keys}` }];
+  });
+}

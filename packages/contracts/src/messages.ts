@@ -1,0 +1,104 @@
+/**
+ * The `data` of every CloudEvent that crosses a process boundary, and the event `type` names.
+ */
+import { z } from 'zod';
+import { cloudEventOf } from './cloud-event.ts';
+import { WorkflowDefinition } from './definition.ts';
+
+export const eventTypes = {
+  runStart: 'riskloop.run.start',
+  stepExec: 'riskloop.step.exec',
+  stepSucceeded: 'riskloop.step.succeeded',
+  stepFailed: 'riskloop.step.failed',
+  workflowActivated: 'riskloop.workflow.activated',
+} as const;
+
+export const TriggerInfo = z.object({
+  type: z.enum(['manual']),
+  /** The id of what caused the run (request id, breach id): the dedupe key with tenant and workflow. */
+  sourceId: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  actor: z.string().optional(),
+});
+export type TriggerInfo = z.infer<typeof TriggerInfo>;
+
+export const RunStart = z.object({
+  runId: z.uuid(),
+  workflowId: z.uuid(),
+  version: z.int().positive(),
+  /** The pinned version's definition: the run executes exactly this to its end. */
+  definition: WorkflowDefinition,
+  trigger: TriggerInfo,
+});
+export type RunStart = z.infer<typeof RunStart>;
+
+export const StepExec = z.object({
+  runId: z.uuid(),
+  workflowId: z.uuid(),
+  stepId: z.string(),
+  kind: z.string(),
+  /** Attempt group: a new key per runner-level retry of the step. */
+  attempt: z.int().positive(),
+  /** Tenant, run, step and attempt: the relay performs at most one effect per key. */
+  idempotencyKey: z.string(),
+  /** The step's parameters with every template rendered. */
+  input: z.record(z.string(), z.unknown()),
+  timeoutMs: z.int().positive(),
+  maxAttempts: z.int().positive(),
+  backoffInitialMs: z.int().nonnegative(),
+  backoffMaxMs: z.int().nonnegative(),
+});
+export type StepExec = z.infer<typeof StepExec>;
+
+const StepResultBase = z.object({
+  runId: z.uuid(),
+  stepId: z.string(),
+  attempt: z.int().positive(),
+  /** Tries the executing service made (HTTP retries included). */
+  tries: z.int().nonnegative(),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
+});
+
+export const StepSucceeded = StepResultBase.extend({ output: z.unknown() });
+export type StepSucceeded = z.infer<typeof StepSucceeded>;
+
+export const StepError = z.object({ code: z.string(), message: z.string() });
+export type StepError = z.infer<typeof StepError>;
+
+export const StepFailed = StepResultBase.extend({ error: StepError });
+export type StepFailed = z.infer<typeof StepFailed>;
+
+export const WorkflowActivated = z.object({
+  workflowId: z.uuid(),
+  version: z.int().positive(),
+  actor: z.string(),
+});
+export type WorkflowActivated = z.infer<typeof WorkflowActivated>;
+
+/** What the dead-letter stream holds: the original message, untouched, and why it was given up on. */
+export const DeadLetter = z.object({
+  reason: z.string(),
+  stream: z.string(),
+  consumer: z.string(),
+  subject: z.string(),
+  streamSequence: z.int(),
+  deliveries: z.int(),
+  failedAt: z.iso.datetime({ offset: true }),
+  headers: z.record(z.string(), z.array(z.string())),
+  /** The original payload as text. */
+  data: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** Everything the runner consumes from the RUNS stream, discriminated on the CloudEvent `type`. */
+export const RunnerInbound = z.discriminatedUnion('type', [
+  cloudEventOf(RunStart).extend({ type: z.literal(eventTypes.runStart) }),
+  cloudEventOf(StepSucceeded).extend({ type: z.literal(eventTypes.stepSucceeded) }),
+  cloudEventOf(StepFailed).extend({ type: z.literal(eventTypes.stepFailed) }),
+]);
+export type RunnerInbound = z.infer<typeof RunnerInbound>;
+
+/** What a step-executing service consumes from the STEPS stream. */
+export const StepCommand = cloudEventOf(StepExec).extend({ type: z.literal(eventTypes.stepExec) });
+export type StepCommand = z.infer<typeof StepCommand>;

@@ -1,0 +1,144 @@
+/**
+ * The transactional outbox (DESIGN.md, durability rule 2). A service stages the messages it must send in
+ * the same transaction as its state change; after the commit it sends them, with the row id (the
+ * CloudEvent id) as `Nats-Msg-Id`, and marks them sent once JetStream acknowledged them. A reconciler
+ * re-sends whatever was committed but not marked sent: a crash between commit and publish loses nothing,
+ * and JetStream's dedupe window plus idempotent consumers make the re-send harmless.
+ */
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { publishEvent, type BusConnection } from '@riskloop/bus';
+import type { CloudEvent } from '@riskloop/contracts';
+import type { Logger } from '@riskloop/kit';
+
+export interface OutboxMessage {
+  subject: string;
+  event: CloudEvent;
+}
+
+export interface OutboxOptions {
+  orm: MikroORM;
+  /** The owning service's schema; the table is `<schema>.outbox`. */
+  schema: string;
+  bus: BusConnection;
+  log: Logger;
+  /** How often the reconciler looks for unsent rows. */
+  reconcileEveryMs?: number;
+  /** A row younger than this is left to the process that staged it. */
+  graceMs?: number;
+}
+
+export interface Outbox {
+  /** Insert rows inside the caller's transaction. */
+  stage(em: EntityManager, messages: readonly OutboxMessage[]): Promise<void>;
+  /** After the commit: publish and mark sent. Failures are logged; the reconciler retries them. */
+  send(messages: readonly OutboxMessage[]): Promise<void>;
+  /** Publish every unsent row older than the grace period, once. Returns how many were sent. */
+  reconcile(): Promise<number>;
+  /** Run `reconcile` periodically until the returned stop function is called. */
+  startReconciler(): () => Promise<void>;
+}
+
+/** DDL for a service's outbox table, for its initial migration. */
+export function outboxTableSql(schema: string): string[] {
+  return [
+    `create table "${schema}"."outbox" (
+      "id" text primary key,
+      "tenant_id" text not null,
+      "subject" text not null,
+      "event" jsonb not null,
+      "created_at" timestamptz not null default now(),
+      "sent_at" timestamptz null
+    )`,
+    `create index "outbox_unsent_idx" on "${schema}"."outbox" ("created_at") where "sent_at" is null`,
+  ];
+}
+
+export function createOutbox(options: OutboxOptions): Outbox {
+  const table = `"${options.schema}"."outbox"`;
+  const graceMs = options.graceMs ?? 3_000;
+
+  const markSent = async (em: EntityManager, ids: string[]): Promise<void> => {
+    if (ids.length === 0) return;
+    await em.execute(`update ${table} set sent_at = now() where id = any(?::text[])`, [ids]);
+  };
+
+  const publishAll = async (messages: readonly OutboxMessage[]): Promise<string[]> => {
+    const results = await Promise.allSettled(
+      messages.map((m) => publishEvent(options.bus, m.subject, m.event, { msgId: m.event.id })),
+    );
+    const sent: string[] = [];
+    results.forEach((result, i) => {
+      const message = messages[i];
+      if (!message) return;
+      if (result.status === 'fulfilled') sent.push(message.event.id);
+      else
+        options.log.warn({ err: result.reason, id: message.event.id }, 'outbox publish failed; will retry');
+    });
+    return sent;
+  };
+
+  const outbox: Outbox = {
+    async stage(em, messages) {
+      if (messages.length === 0) return;
+      const placeholders = messages.map(() => '(?, ?, ?, ?::jsonb)').join(', ');
+      const params = messages.flatMap((m) => [
+        m.event.id,
+        m.event.tenantid,
+        m.subject,
+        JSON.stringify(m.event),
+      ]);
+      await em.execute(`insert into ${table} (id, tenant_id, subject, event) values ${placeholders}`, params);
+    },
+
+    async send(messages) {
+      if (messages.length === 0) return;
+      const sent = await publishAll(messages);
+      try {
+        await markSent(options.orm.em.fork(), sent);
+      } catch (error) {
+        options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
+      }
+    },
+
+    async reconcile() {
+      const em = options.orm.em.fork();
+      return em.transactional(async (tx) => {
+        const rows = await tx.execute<{ subject: string; event: CloudEvent }[]>(
+          `select subject, event from ${table}
+           where sent_at is null and created_at < now() - (? * interval '1 millisecond')
+           order by created_at limit 500 for update skip locked`,
+          [graceMs],
+        );
+        if (rows.length === 0) return 0;
+        const sent = await publishAll(rows);
+        await markSent(tx, sent);
+        return sent.length;
+      });
+    },
+
+    startReconciler() {
+      let stopped = false;
+      let wake: (() => void) | undefined;
+      const loop = (async () => {
+        while (!stopped) {
+          try {
+            const count = await outbox.reconcile();
+            if (count > 0) options.log.info({ count }, 'outbox re-sent unsent messages');
+          } catch (error) {
+            options.log.warn({ err: error }, 'outbox reconcile failed');
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, options.reconcileEveryMs ?? 2_000).unref();
+          });
+        }
+      })();
+      return async () => {
+        stopped = true;
+        wake?.();
+        await loop;
+      };
+    },
+  };
+  return outbox;
+}

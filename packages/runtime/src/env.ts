@@ -1,0 +1,19 @@
+/** Configuration every service shares. Each service extends it in its own `env.ts`. */
+import { z } from 'zod';
+
+export const CommonEnv = z.object({
+  /** PostgreSQL; the database is created if missing and each service migrates its own schema on start. */
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/riskloop'),
+  /** NATS with JetStream; comma-separated for a cluster. */
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Prefix for every subject and stream, to share one NATS server between deployments (tests use it). */
+  NATS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .default(''),
+  /** pino level: trace, debug, info, warn, error. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Connections in this process's PostgreSQL pool. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type CommonEnv = z.infer<typeof CommonEnv>;

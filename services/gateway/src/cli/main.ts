@@ -1,0 +1,41 @@
+/**
+ * `riskloop`: the operator's command line. `tenant create <name>` creates a tenant and prints its first
+ * admin API key (stored only as a hash: it cannot be shown again).
+ */
+import { parseEnv } from '@riskloop/kit';
+import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
+import { CommonEnv } from '@riskloop/runtime';
+import { Command } from 'commander';
+import { database } from '../db/index.ts';
+import { createTenant } from '../tenants.ts';
+
+const program = new Command('riskloop').description('operate a riskloop platform');
+
+const tenant = program.command('tenant').description('tenants and their API keys');
+tenant
+  .command('create <name>')
+  .description('create a tenant and print its admin API key')
+  .option('--json', 'print JSON')
+  .action(async (name: string, options: { json?: boolean }) => {
+    const env = parseEnv(CommonEnv, process.env);
+    await ensureDatabase(env.DATABASE_URL);
+    const orm = await createOrm({ url: env.DATABASE_URL, ...database, poolMax: 2 });
+    try {
+      await migrate(orm, env.DATABASE_URL, database.schema);
+      const created = await createTenant(orm, name);
+      if (options.json) {
+        console.log(JSON.stringify(created));
+      } else {
+        console.log(`tenant   ${created.name} (${created.tenantId})`);
+        console.log(`api key  ${created.apiKey}`);
+        console.log('Keep the key: it is stored only as a hash and cannot be shown again.');
+      }
+    } finally {
+      await orm.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`riskloop: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+/** The gateway's tables (schema `gateway`): tenants and their API keys (only a hash of each secret). */
+import { defineEntity } from '@mikro-orm/core';
+
+export const Tenant = defineEntity({
+  name: 'Tenant',
+  tableName: 'tenants',
+  properties: (p) => ({
+    id: p.uuid().primary(),
+    name: p.text().unique(),
+    createdAt: p.datetime(),
+  }),
+});
+
+export const ApiKey = defineEntity({
+  name: 'ApiKey',
+  tableName: 'api_keys',
+  properties: (p) => ({
+    keyId: p.text().primary(),
+    tenantId: p.uuid(),
+    name: p.text(),
+    role: p.text(),
+    secretHash: p.text(),
+    createdAt: p.datetime(),
+    lastUsedAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+  }),
+});
+
+export const entities = [Tenant, ApiKey];

@@ -1,0 +1,43 @@
+/** Start the gateway on a booted runtime: the HTTP server. */
+import { serve } from '@hono/node-server';
+import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
+import { database } from './db/index.ts';
+import type { Env } from './env.ts';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import { createReadiness } from './readiness.ts';
+import { createAuthenticator } from './tenants.ts';
+
+export interface GatewayOptions {
+  port: number;
+  host: string;
+  maxBodyBytes: number;
+}
+
+/** Resolves with the port actually bound (0 picks a free one). */
+export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptions): Promise<number> {
+  const { orm, bus, log, lifecycle } = runtime;
+  const app = createApp({
+    bus,
+    log,
+    authenticate: createAuthenticator({ orm }),
+    readiness: createReadiness(bus, orm),
+    maxBodyBytes: options.maxBodyBytes,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+  });
+  lifecycle.onShutdown('gateway: http', () => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Boot this service, start its work and report ready. `shared` is set when several services share a process. */
+export async function launch(env: Env, shared: SharedProcess = {}): Promise<void> {
+  const runtime = await bootService({ service: 'gateway', env, db: database, ...shared });
+  const port = await startGateway(runtime, {
+    port: env.PORT,
+    host: env.HOST,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+  });
+  runtime.ready({ port });
+}

@@ -1,0 +1,80 @@
+/** Tenants and API keys: create a tenant with its first admin key; find the principal behind a key. */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { generateApiKey, parseApiKey, verifySecret } from '@riskloop/crypto';
+import { RiskloopError } from '@riskloop/kit';
+import { randomUUID } from 'node:crypto';
+import { ApiKey, Tenant } from './db/entities.ts';
+
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  role: string;
+  /** How the principal appears in change logs and run records. */
+  actor: string;
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  name: string;
+  keyId: string;
+  /** The admin API key: shown once, stored only as a hash. */
+  apiKey: string;
+}
+
+export async function createTenant(orm: MikroORM, name: string): Promise<CreatedTenant> {
+  const em = orm.em.fork();
+  if (await em.findOne(Tenant, { name })) throw RiskloopError.conflict(`tenant ${name} already exists`);
+  const tenantId = randomUUID();
+  const key = generateApiKey();
+  const now = new Date();
+  await em.transactional(async (tx) => {
+    await tx.insert(Tenant, { id: tenantId, name, createdAt: now });
+    await tx.insert(ApiKey, {
+      keyId: key.keyId,
+      tenantId,
+      name: 'admin',
+      role: 'admin',
+      secretHash: key.secretHash,
+      createdAt: now,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+  });
+  return { tenantId, name, keyId: key.keyId, apiKey: key.token };
+}
+
+export interface AuthenticatorOptions {
+  orm: MikroORM;
+  /** How long a verified key is trusted without a database read (revocation takes this long at most). */
+  cacheMs?: number;
+}
+
+export function createAuthenticator(options: AuthenticatorOptions) {
+  const cacheMs = options.cacheMs ?? 5_000;
+  const cache = new Map<string, { principal: Principal; until: number }>();
+
+  return async function authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw RiskloopError.unauthorized('send Authorization: Bearer <api key>');
+    const cached = cache.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const parts = parseApiKey(token);
+    if (!parts) throw RiskloopError.unauthorized('the API key is not valid');
+    const em = options.orm.em.fork();
+    const key = await em.findOne(ApiKey, { keyId: parts.keyId, revokedAt: null });
+    if (!key || !verifySecret(parts.secret, key.secretHash))
+      throw RiskloopError.unauthorized('the API key is not valid');
+    key.lastUsedAt = new Date();
+    await em.flush();
+    const principal: Principal = {
+      tenantId: key.tenantId,
+      keyId: key.keyId,
+      role: key.role,
+      actor: `key:${key.keyId}`,
+    };
+    cache.set(token, { principal, until: Date.now() + cacheMs });
+    return principal;
+  };
+}
+
+export type Authenticate = ReturnType<typeof createAuthenticator>;

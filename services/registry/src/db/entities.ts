@@ -1,0 +1,50 @@
+/** The registry's tables (schema `registry`): workflows, their immutable versions, and the change log. */
+import { defineEntity } from '@mikro-orm/core';
+
+export const Workflow = defineEntity({
+  name: 'Workflow',
+  tableName: 'workflows',
+  properties: (p) => ({
+    id: p.uuid().primary(),
+    tenantId: p.text(),
+    name: p.text(),
+    status: p.text(),
+    latestVersion: p.integer(),
+    activeVersion: p.integer().nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    rowVersion: p.integer().version(),
+  }),
+});
+
+export const WorkflowVersion = defineEntity({
+  name: 'WorkflowVersion',
+  tableName: 'workflow_versions',
+  properties: (p) => ({
+    workflowId: p.uuid().primary(),
+    version: p.integer().primary(),
+    tenantId: p.text(),
+    definition: p.json<Record<string, unknown>>(),
+    createdBy: p.text(),
+    createdAt: p.datetime(),
+  }),
+  primaryKeys: ['workflowId', 'version'],
+});
+
+export const ChangeLogEntry = defineEntity({
+  name: 'ChangeLogEntry',
+  tableName: 'change_log',
+  properties: (p) => ({
+    id: p.uuid().primary(),
+    tenantId: p.text(),
+    workflowId: p.uuid(),
+    version: p.integer(),
+    actor: p.text(),
+    action: p.text(),
+    reason: p.text().nullable(),
+    diff: p.json<unknown>().nullable(),
+    at: p.datetime(),
+  }),
+});
+
+export const entities = [Workflow, WorkflowVersion, ChangeLogEntry];

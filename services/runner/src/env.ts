@@ -1,0 +1,11 @@
+/** Runner configuration. */
+import { CommonEnv } from '@riskloop/runtime';
+import { z } from 'zod';
+
+export const Env = CommonEnv.extend({
+  /** Run events handled at once by this copy. */
+  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  /** How long an event may stay unacknowledged before another copy gets it (a crashed runner). */
+  RUNNER_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
+});
+export type Env = z.infer<typeof Env>;

@@ -1,0 +1,209 @@
+/**
+ * Compile a workflow version into an XState machine. Pure: no I/O, no clock (time arrives on events), no
+ * timers. Each step is a state whose entry records the step's rendered input and asks the host to
+ * `dispatch` it; the host turns that action into a step command in the outbox after the commit
+ * (DESIGN.md, durability rule 7). Results come back as events.
+ */
+import type { Step, StepRecord, TriggerInfo, WorkflowDefinition } from '@riskloop/contracts';
+import { renderTemplate } from '@riskloop/expr';
+import { describeError } from '@riskloop/kit';
+import { assign, setup } from 'xstate';
+
+export interface RunInput {
+  runId: string;
+  tenant: string;
+  workflowId: string;
+  version: number;
+  trigger: TriggerInfo;
+  /** When the run started (ISO): the machine's only source of time is its events. */
+  at: string;
+}
+
+export interface RunContext extends Omit<RunInput, 'at'> {
+  steps: Record<string, StepRecord>;
+  path: string[];
+  error?: { code: string; message: string };
+}
+
+export type RunEvent =
+  | {
+      type: 'step.succeeded';
+      at: string;
+      stepId: string;
+      attempt: number;
+      tries: number;
+      output: unknown;
+      startedAt: string;
+      finishedAt: string;
+    }
+  | {
+      type: 'step.failed';
+      at: string;
+      stepId: string;
+      attempt: number;
+      tries: number;
+      error: { code: string; message: string };
+      startedAt: string;
+      finishedAt: string;
+    };
+
+/** The data of a `dispatch` action: what the host sends to the service that owns the step kind. */
+export interface DispatchParams {
+  stepId: string;
+  kind: Step['type'];
+  attempt: number;
+  input: Record<string, unknown>;
+}
+
+const stateOf = (stepId: string) => `step_${stepId}`;
+
+/** The expression context of DESIGN.md: `trigger`, `steps.<id>`, `vars`, `run`, `workflow`, `tenant`, `now`. */
+function expressionContext(context: RunContext, now: string): Record<string, unknown> {
+  const steps = Object.fromEntries(
+    Object.values(context.steps).map((s) => [s.id, { status: s.status, output: s.output ?? null }]),
+  );
+  return {
+    trigger: context.trigger.payload,
+    steps,
+    vars: {},
+    run: { id: context.runId },
+    workflow: { id: context.workflowId, version: context.version },
+    tenant: { id: context.tenant },
+    now,
+  };
+}
+
+function stepParameters(step: Step): Record<string, unknown> {
+  switch (step.type) {
+    case 'webhook':
+      return step.webhook as Record<string, unknown>;
+  }
+}
+
+function eventTime(event: unknown): string {
+  const e = event as { at?: string; input?: { at?: string } };
+  return e.at ?? e.input?.at ?? new Date(0).toISOString();
+}
+
+export function compileWorkflow(definition: WorkflowDefinition) {
+  const machineSetup = setup({
+    types: {
+      context: {} as RunContext,
+      events: {} as RunEvent,
+      input: {} as RunInput,
+    },
+    actions: {
+      // Recorded, never executed inside a transition: the host reads it from the returned actions.
+      dispatch: (_: unknown, _params: DispatchParams) => undefined,
+    },
+  });
+
+  const enterStep = (step: Step) =>
+    assign(({ context, event }: { context: RunContext; event: unknown }) => {
+      const at = eventTime(event);
+      const previous = context.steps[step.id];
+      const attempt = (previous?.attempts ?? 0) + 1;
+      let input: Record<string, unknown> | undefined;
+      let error: StepRecord['error'];
+      try {
+        input = renderTemplate(stepParameters(step), expressionContext(context, at)) as Record<
+          string,
+          unknown
+        >;
+      } catch (cause) {
+        error = { code: 'template_failed', message: describeError(cause) };
+      }
+      const record: StepRecord = {
+        id: step.id,
+        type: step.type,
+        status: error ? 'failed' : 'running',
+        ...(input ? { input } : {}),
+        ...(error ? { error, finishedAt: at } : {}),
+        attempts: attempt,
+        startedAt: at,
+      };
+      return {
+        steps: { ...context.steps, [step.id]: record },
+        path: [...context.path, step.id],
+        ...(error ? { error: { code: error.code, message: `step ${step.id}: ${error.message}` } } : {}),
+      };
+    });
+
+  const finishStep = (stepId: string) =>
+    assign(({ context, event }: { context: RunContext; event: RunEvent }) => {
+      const previous = context.steps[stepId];
+      if (!previous) return {};
+      const ok = event.type === 'step.succeeded';
+      const record: StepRecord = {
+        ...previous,
+        status: ok ? 'succeeded' : 'failed',
+        ...(ok ? { output: event.output } : { error: event.error }),
+        tries: event.tries,
+        finishedAt: event.finishedAt,
+        durationMs: Date.parse(event.finishedAt) - Date.parse(previous.startedAt ?? event.startedAt),
+      };
+      return {
+        steps: { ...context.steps, [stepId]: record },
+        ...(ok
+          ? {}
+          : { error: { code: event.error.code, message: `step ${stepId}: ${event.error.message}` } }),
+      };
+    });
+
+  const isCurrent =
+    (stepId: string) =>
+    ({ context, event }: { context: RunContext; event: RunEvent }) =>
+      event.stepId === stepId && event.attempt === context.steps[stepId]?.attempts;
+
+  const states: Record<string, object> = {};
+  definition.steps.forEach((step, index) => {
+    const next = definition.steps[index + 1];
+    const onSuccess = next ? stateOf(next.id) : 'succeeded';
+    states[stateOf(step.id)] = {
+      entry: [
+        enterStep(step),
+        {
+          type: 'dispatch',
+          params: ({ context }: { context: RunContext }): DispatchParams => ({
+            stepId: step.id,
+            kind: step.type,
+            attempt: context.steps[step.id]?.attempts ?? 1,
+            input: (context.steps[step.id]?.input as Record<string, unknown> | undefined) ?? {},
+          }),
+        },
+      ],
+      always: [
+        {
+          guard: ({ context }: { context: RunContext }) => context.steps[step.id]?.status === 'failed',
+          target: 'failed',
+        },
+      ],
+      on: {
+        'step.succeeded': { guard: isCurrent(step.id), target: onSuccess, actions: finishStep(step.id) },
+        'step.failed': { guard: isCurrent(step.id), target: 'failed', actions: finishStep(step.id) },
+      },
+    };
+  });
+
+  const first = definition.steps[0];
+  return machineSetup.createMachine({
+    id: 'run',
+    context: ({ input }) => ({
+      runId: input.runId,
+      tenant: input.tenant,
+      workflowId: input.workflowId,
+      version: input.version,
+      trigger: input.trigger,
+      steps: {},
+      path: [],
+    }),
+    initial: first ? stateOf(first.id) : 'succeeded',
+    states: {
+      ...states,
+      succeeded: { type: 'final' },
+      failed: { type: 'final' },
+    } as never,
+  });
+}
+
+export type RunMachine = ReturnType<typeof compileWorkflow>;

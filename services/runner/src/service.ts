@@ -1,0 +1,51 @@
+/** Start the runner on a booted runtime: the RUNS consumer, the get-run RPC, the outbox reconciler. */
+import { serve, startConsumer } from '@riskloop/bus';
+import { eventTypes, rpcs, RunnerInbound, streams } from '@riskloop/contracts';
+import { createOutbox } from '@riskloop/db';
+import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
+import { database } from './db/index.ts';
+import type { Env } from './env.ts';
+import type { RunEvent } from './machine.ts';
+import { createMachineCache } from './machines.ts';
+import { createRunHost } from './run-host.ts';
+
+export interface RunnerOptions {
+  concurrency: number;
+  ackWaitMs: number;
+}
+
+export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions): Promise<void> {
+  const { orm, bus, log, lifecycle, instanceId } = runtime;
+  const outbox = createOutbox({ orm, schema: 'runner', bus, log });
+  const host = createRunHost({ orm, outbox, machines: createMachineCache(), instanceId });
+
+  const consumer = await startConsumer(bus, {
+    stream: streams.runs,
+    durable: 'runner',
+    schema: RunnerInbound,
+    concurrency: options.concurrency,
+    ackWaitMs: options.ackWaitMs,
+    handle: async (event) => {
+      if (event.type === eventTypes.runStart) return host.start(event);
+      const result: RunEvent =
+        event.type === eventTypes.stepSucceeded
+          ? { type: 'step.succeeded', at: event.time, ...event.data }
+          : { type: 'step.failed', at: event.time, ...event.data };
+      return host.apply(event, result);
+    },
+  });
+  const getRun = serve(bus, rpcs.getRun, (body, { tenant }) => host.getRun(tenant, body.runId));
+  const stopReconciler = outbox.startReconciler();
+  lifecycle.onShutdown('runner: work', async () => {
+    await getRun.stop();
+    await consumer.stop();
+    await stopReconciler();
+  });
+}
+
+/** Boot this service, start its work and report ready. `shared` is set when several services share a process. */
+export async function launch(env: Env, shared: SharedProcess = {}): Promise<void> {
+  const runtime = await bootService({ service: 'runner', env, db: database, ...shared });
+  await startRunner(runtime, { concurrency: env.RUNNER_CONCURRENCY, ackWaitMs: env.RUNNER_ACK_WAIT_MS });
+  runtime.ready();
+}

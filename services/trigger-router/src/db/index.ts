@@ -1,0 +1,5 @@
+import type { ServiceDatabase } from '@riskloop/runtime';
+import { entities } from './entities.ts';
+import { migrations } from './migrations/index.ts';
+
+export const database: ServiceDatabase = { schema: 'trigger_router', entities, migrations };
