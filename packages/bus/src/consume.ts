@@ -181,7 +181,12 @@ async function ensureConsumer(
         cause: error,
       });
     }
-    await bus.jsm.consumers.add(stream, config);
+    try {
+      await bus.jsm.consumers.add(stream, config);
+    } catch (addError) {
+      // Another copy starting at the same moment created it first (same config: nothing to do).
+      if (!(addError instanceof Error && /already (exists|in use)/i.test(addError.message))) throw addError;
+    }
   }
 }
 

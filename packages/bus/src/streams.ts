@@ -20,7 +20,12 @@ export async function ensureStreams(bus: BusConnection, specs: readonly StreamSp
       await bus.jsm.streams.update(config.name, changeable);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await bus.jsm.streams.add(config);
+      try {
+        await bus.jsm.streams.add(config);
+      } catch (addError) {
+        // Another copy starting at the same moment created it first.
+        if (!(addError instanceof Error && /already in use|already exists/i.test(addError.message))) throw addError;
+      }
     }
   }
 }

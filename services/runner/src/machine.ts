@@ -162,15 +162,20 @@ export function compileWorkflow(definition: WorkflowDefinition) {
     states[stateOf(step.id)] = {
       entry: [
         enterStep(step),
-        {
-          type: 'dispatch',
-          params: ({ context }: { context: RunContext }): DispatchParams => ({
-            stepId: step.id,
-            kind: step.type,
-            attempt: context.steps[step.id]?.attempts ?? 1,
-            input: (context.steps[step.id]?.input as Record<string, unknown> | undefined) ?? {},
-          }),
-        },
+        // Only a step whose input rendered is dispatched; a template failure fails the run instead.
+        machineSetup.enqueueActions(({ context, enqueue }) => {
+          const record = context.steps[step.id];
+          if (record?.status !== 'running') return;
+          enqueue({
+            type: 'dispatch',
+            params: {
+              stepId: step.id,
+              kind: step.type,
+              attempt: record.attempts,
+              input: (record.input as Record<string, unknown> | undefined) ?? {},
+            },
+          });
+        }),
       ],
       always: [
         {

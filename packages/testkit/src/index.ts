@@ -1,0 +1,10 @@
+export { createTestDatabase, serverUrl } from './database.ts';
+export type { TestDatabase } from './database.ts';
+export { connectTestBus, natsUrl, testPrefix } from './nats.ts';
+export type { TestBus } from './nats.ts';
+export { startSink } from './sink.ts';
+export type { Sink, SinkBehaviour, SinkRequest } from './sink.ts';
+export { repoRoot, runScript, serviceNames, startProcess, waitFor } from './processes.ts';
+export type { ScriptResult, ServiceName, ServiceProcess, StartOptions } from './processes.ts';
+export { startPlatform } from './platform.ts';
+export type { Platform, PlatformOptions } from './platform.ts';

@@ -1,0 +1,192 @@
+/**
+ * The walking skeleton end to end over real ports: every service in its own process, the gateway over
+ * HTTP, NATS JetStream, PostgreSQL, and a local HTTP sink receiving the webhook.
+ */
+import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let platform: Platform;
+let sink: Sink;
+let apiKey: string;
+
+const definition = (url: string) => ({
+  name: 'Notify the control owner',
+  description: 'posts the run input to a webhook',
+  triggers: [{ type: 'manual' }],
+  steps: [
+    {
+      id: 'post',
+      type: 'webhook',
+      webhook: {
+        url: `${url}/hooks/controls`,
+        body: { text: 'KRI {{ trigger.kri }} breached by {{ trigger.value - trigger.threshold }}', value: '{{ trigger.value }}' },
+      },
+    },
+  ],
+});
+
+async function api(path: string, init: RequestInit & { key?: string | null } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? apiKey}`);
+  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const response = await fetch(`${platform.gatewayUrl}${path}`, { ...init, headers });
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+/** The operator's CLI creates the tenant and prints its admin key. */
+async function createTenant(name: string): Promise<string> {
+  const result = await runScript('services/gateway/src/cli/main.ts', ['tenant', 'create', name, '--json'], platform.env);
+  expect(result.code, result.stderr).toBe(0);
+  const key = (JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
+  expect(key).toMatch(/^rlk_/);
+  return key;
+}
+
+beforeAll(async () => {
+  sink = await startSink();
+  platform = await startPlatform();
+  apiKey = await createTenant('acme');
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.stop();
+  await sink?.close();
+});
+
+describe('the slice', () => {
+  it('reports ready once every service answers', async () => {
+    const ready = await api('/readyz', { key: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ database: true, registry: true, 'trigger-router': true, runner: true, relay: true });
+    expect((await api('/healthz', { key: null })).status).toBe(200);
+  });
+
+  it('creates, activates and runs a workflow to succeeded, recording the step', async () => {
+    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', latestVersion: 1, activeVersion: null });
+    const id = created.body.id as string;
+
+    const activated = await api(`/api/workflows/${id}/activate`, { method: 'POST' });
+    expect(activated.status).toBe(200);
+    expect(activated.body).toMatchObject({ status: 'active', activeVersion: 1 });
+
+    const started = await api(`/api/workflows/${id}/run`, {
+      method: 'POST',
+      body: JSON.stringify({ kri: 'critical_cves_unpatched', value: 12, threshold: 5 }),
+    });
+    expect(started.status).toBe(202);
+    const runId = started.body.runId as string;
+
+    const run = await waitFor(async () => {
+      const r = await api(`/api/runs/${runId}`);
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 20_000, 'the run to succeed');
+
+    expect(run).toMatchObject({ id: runId, workflowId: id, workflowVersion: 1, path: ['post'] });
+    const step = run.steps[0];
+    expect(step).toMatchObject({
+      id: 'post',
+      type: 'webhook',
+      status: 'succeeded',
+      attempts: 1,
+      tries: 1,
+      input: { url: `${sink.url}/hooks/controls`, body: { text: 'KRI critical_cves_unpatched breached by 7', value: 12 } },
+      output: { status: 200, body: { received: true } },
+    });
+    expect(Date.parse(step.finishedAt)).toBeGreaterThanOrEqual(Date.parse(step.startedAt));
+    expect(step.durationMs).toBeGreaterThanOrEqual(0);
+
+    const received = sink.requests.filter((r) => r.path === '/hooks/controls');
+    expect(received).toHaveLength(1);
+    expect(received[0]?.json).toEqual({ text: 'KRI critical_cves_unpatched breached by 7', value: 12 });
+    expect(received[0]?.headers['idempotency-key']).toMatch(new RegExp(`:${runId}:post:1$`));
+  });
+
+  it('starts one run per Idempotency-Key, however often the request is retried', async () => {
+    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    const id = created.body.id as string;
+    await api(`/api/workflows/${id}/activate`, { method: 'POST' });
+    const send = () =>
+      api(`/api/workflows/${id}/run`, { method: 'POST', headers: { 'idempotency-key': 'req-42' }, body: '{"kri":"k","value":2,"threshold":1}' });
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.runId).toBe(first.body.runId);
+  });
+
+  it('fails the step and the run when the destination answers 4xx, with the reason on the step', async () => {
+    sink.respond((r) => (r.path === '/hooks/broken' ? { status: 400, body: { error: 'no such channel' } } : {}));
+    const def = definition(sink.url);
+    def.steps[0]!.webhook.url = `${sink.url}/hooks/broken`;
+    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(def) });
+    const id = created.body.id as string;
+    await api(`/api/workflows/${id}/activate`, { method: 'POST' });
+    const started = await api(`/api/workflows/${id}/run`, { method: 'POST', body: '{"kri":"k","value":2,"threshold":1}' });
+    const run = await waitFor(async () => {
+      const r = await api(`/api/runs/${started.body.runId as string}`);
+      return r.body.status === 'failed' ? r.body : undefined;
+    }, 20_000, 'the run to fail');
+    expect(run.steps[0]).toMatchObject({ status: 'failed', error: { code: 'http_400' } });
+    expect(run.error.message).toContain('HTTP 400');
+    sink.respond({});
+  });
+});
+
+describe('bad input', () => {
+  it('answers 401 without a key or with a wrong one, as problem+json', async () => {
+    const none = await api('/api/workflows', { method: 'POST', key: null, body: '{}' });
+    expect(none.status).toBe(401);
+    expect(none.type).toContain('application/problem+json');
+    const wrong = await api('/api/workflows', { method: 'POST', key: `rlk_AAAAAAAAAAAA_${'B'.repeat(43)}`, body: '{}' });
+    expect(wrong.status).toBe(401);
+    const garbage = await api('/api/runs/x', { key: 'not-a-key' });
+    expect(garbage.status).toBe(401);
+  });
+
+  it('answers 422 naming the field of an invalid definition', async () => {
+    const bad = definition('ftp://nowhere');
+    const response = await api('/api/workflows', { method: 'POST', body: JSON.stringify(bad) });
+    expect(response.status).toBe(422);
+    expect(response.type).toContain('application/problem+json');
+    expect(response.body.errors).toContainEqual({ path: 'steps[0].webhook.url', message: 'expected an http(s) URL' });
+
+    const unknownField = await api('/api/workflows', {
+      method: 'POST',
+      body: JSON.stringify({ ...definition(sink.url), owner_email: 'x@y' }),
+    });
+    expect(unknownField.status).toBe(422);
+    expect(unknownField.body.errors[0].message).toContain('owner_email');
+  });
+
+  it('answers 404 for unknown or malformed ids', async () => {
+    expect((await api('/api/workflows/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await api('/api/workflows/not-a-uuid/activate', { method: 'POST' })).status).toBe(404);
+    expect((await api('/api/runs/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await api('/api/nothing-here')).status).toBe(404);
+  });
+
+  it('answers 409 when running a workflow that is not active', async () => {
+    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    const response = await api(`/api/workflows/${created.body.id as string}/run`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(409);
+    expect(response.body.detail).toContain('draft');
+  });
+
+  it('answers 413 for a body over the limit and 400 for broken JSON', async () => {
+    const huge = JSON.stringify({ ...definition(sink.url), description: 'x'.repeat(2 * 1024 * 1024) });
+    const tooLarge = await api('/api/workflows', { method: 'POST', body: huge });
+    expect(tooLarge.status).toBe(413);
+    const broken = await api('/api/workflows', { method: 'POST', body: '{"name": ' });
+    expect(broken.status).toBe(400);
+  });
+
+  it("does not show one tenant's workflows or runs to another", async () => {
+    const otherKey = await createTenant('globex');
+    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    expect((await api(`/api/workflows/${created.body.id as string}`, { key: otherKey })).status).toBe(404);
+    expect((await api(`/api/workflows/${created.body.id as string}/activate`, { method: 'POST', key: otherKey })).status).toBe(404);
+  });
+});
