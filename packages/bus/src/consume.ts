@@ -120,6 +120,12 @@ export async function startConsumer<S extends z.ZodType>(
         continue;
       }
       await slots.acquire();
+      if (stopping) {
+        // stop() came while this message waited for a free slot: it has not started, so hand it back too.
+        slots.release();
+        msg.nak();
+        continue;
+      }
       const task = handleOne(msg)
         .catch((error: unknown) => bus.log.error({ err: error }, 'consume loop error'))
         .finally(() => {

@@ -32,7 +32,7 @@ export async function request<Req extends z.ZodType, Res extends z.ZodType>(
     const { code, message, ...rest } = envelope.error;
     throw new RiskloopError(code, message, rest);
   }
-  return method.response.parse(envelope.data) as z.infer<Res>;
+  return method.response.parse(envelope.data);
 }
 
 export interface RpcContext {

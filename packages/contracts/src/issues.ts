@@ -25,7 +25,10 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
         message: inner.message,
       }));
     }
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return [{ path: formatPath(issue.path), message: `${issue.message}${keys}` }];
+    // zod reports unknown keys on the object that holds them; name each key's own path instead.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }));
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }];
   });
 }

@@ -1,5 +1,5 @@
 export { createOrm, serviceOrmOptions } from './orm.ts';
 export type { ServiceOrmOptions } from './orm.ts';
 export { migrate, ensureDatabase } from './migrate.ts';
-export { createOutbox, outboxTableSql } from './outbox.ts';
+export { createOutbox, outboxTableSql, OutboxEntry } from './outbox.ts';
 export type { Outbox, OutboxMessage, OutboxOptions } from './outbox.ts';

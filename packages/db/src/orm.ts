@@ -35,8 +35,9 @@ export function serviceOrmOptions(options: ServiceOrmOptions): Options {
       tableName: `${options.schema}.mikro_orm_migrations`,
       migrationsList: options.migrations,
       ...(options.migrationsPath ? { path: options.migrationsPath, pathTs: options.migrationsPath } : {}),
-      snapshot: true,
-      snapshotName: `.snapshot-${options.schema}`,
+      // Diffs are taken against a database migrated from the migrations themselves: one source of truth.
+      snapshot: false,
+      silent: true,
       transactional: true,
       allOrNothing: true,
     },

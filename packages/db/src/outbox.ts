@@ -5,6 +5,7 @@
  * re-sends whatever was committed but not marked sent: a crash between commit and publish loses nothing,
  * and JetStream's dedupe window plus idempotent consumers make the re-send harmless.
  */
+import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
@@ -37,6 +38,27 @@ export interface Outbox {
   /** Run `reconcile` periodically until the returned stop function is called. */
   startReconciler(): () => Promise<void>;
 }
+
+/** The outbox table as an entity, so that each service's schema diff knows it (no code reads it through the ORM). */
+export const OutboxEntry = defineEntity({
+  name: 'OutboxEntry',
+  tableName: 'outbox',
+  properties: (p) => ({
+    id: p.text().primary(),
+    tenantId: p.text(),
+    subject: p.text(),
+    event: p.json<CloudEvent>(),
+    createdAt: p.datetime().defaultRaw('now()'),
+    sentAt: p.datetime().nullable(),
+  }),
+  indexes: [
+    {
+      name: 'outbox_unsent_idx',
+      expression: (table, columns, name) =>
+        `create index "${name}" on ${String(table)} ("${columns.createdAt}") where "${columns.sentAt}" is null`,
+    },
+  ],
+});
 
 /** DDL for a service's outbox table, for its initial migration. */
 export function outboxTableSql(schema: string): string[] {

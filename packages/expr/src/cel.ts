@@ -32,7 +32,7 @@ export function compileExpression(source: string): CompiledExpression {
   if (cached) return cached;
   let evaluate: (context: Record<string, unknown>) => unknown;
   try {
-    evaluate = environment.parse(source) as unknown as typeof evaluate;
+    evaluate = environment.parse(source);
   } catch (error) {
     throw new RiskloopError(
       'invalid_expression',

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { describeError } from '@riskloop/kit';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -97,7 +98,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? `: ${describeError(last)}` : ''}`);
 }
 
 export interface ScriptResult {

@@ -76,7 +76,7 @@ function expressionContext(context: RunContext, now: string): Record<string, unk
 function stepParameters(step: Step): Record<string, unknown> {
   switch (step.type) {
     case 'webhook':
-      return step.webhook as Record<string, unknown>;
+      return step.webhook;
   }
 }
 

@@ -24,6 +24,7 @@ export const ApiKey = defineEntity({
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
   }),
+  indexes: [{ name: 'api_keys_tenant_idx', properties: ['tenantId'] }],
 });
 
 export const entities = [Tenant, ApiKey];

@@ -1,5 +1,6 @@
 /** The registry's tables (schema `registry`): workflows, their immutable versions, and the change log. */
 import { defineEntity } from '@mikro-orm/core';
+import { OutboxEntry } from '@riskloop/db';
 
 export const Workflow = defineEntity({
   name: 'Workflow',
@@ -15,6 +16,7 @@ export const Workflow = defineEntity({
     updatedAt: p.datetime(),
     rowVersion: p.integer().version(),
   }),
+  indexes: [{ name: 'workflows_tenant_idx', properties: ['tenantId', 'createdAt'] }],
 });
 
 export const WorkflowVersion = defineEntity({
@@ -45,6 +47,7 @@ export const ChangeLogEntry = defineEntity({
     diff: p.json<unknown>().nullable(),
     at: p.datetime(),
   }),
+  indexes: [{ name: 'change_log_workflow_idx', properties: ['tenantId', 'workflowId', 'at'] }],
 });
 
-export const entities = [Workflow, WorkflowVersion, ChangeLogEntry];
+export const entities = [Workflow, WorkflowVersion, ChangeLogEntry, OutboxEntry];

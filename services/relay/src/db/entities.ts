@@ -4,6 +4,7 @@
  * and completed after it, together with the result event in the outbox.
  */
 import { defineEntity } from '@mikro-orm/core';
+import { OutboxEntry } from '@riskloop/db';
 
 export const Delivery = defineEntity({
   name: 'Delivery',
@@ -18,14 +19,15 @@ export const Delivery = defineEntity({
     status: p.text(),
     leaseUntil: p.datetime(),
     /** How many times a relay copy claimed this delivery (more than 1: a holder crashed). */
-    claims: p.integer(),
-    tries: p.integer(),
+    claims: p.integer().default(1),
+    tries: p.integer().default(0),
     request: p.json<unknown>(),
     response: p.json<unknown>().nullable(),
     error: p.json<unknown>().nullable(),
     startedAt: p.datetime(),
     finishedAt: p.datetime().nullable(),
   }),
+  indexes: [{ name: 'deliveries_run_idx', properties: ['tenantId', 'runId'] }],
 });
 
-export const entities = [Delivery];
+export const entities = [Delivery, OutboxEntry];

@@ -3,6 +3,7 @@
  * optimistic `version`; every event applied to it is one history row, unique per event id (the dedupe).
  */
 import { defineEntity } from '@mikro-orm/core';
+import { OutboxEntry } from '@riskloop/db';
 
 export const Run = defineEntity({
   name: 'Run',
@@ -20,6 +21,7 @@ export const Run = defineEntity({
     updatedAt: p.datetime(),
     finishedAt: p.datetime().nullable(),
   }),
+  indexes: [{ name: 'runs_workflow_idx', properties: ['tenantId', 'workflowId', 'createdAt'] }],
 });
 
 export const RunHistory = defineEntity({
@@ -38,6 +40,7 @@ export const RunHistory = defineEntity({
     processedBy: p.text(),
   }),
   uniques: [{ properties: ['tenantId', 'eventId'] }],
+  indexes: [{ name: 'run_history_run_idx', properties: ['runId', 'id'] }],
 });
 
 /** The definitions runs are pinned to, copied from `run.start` so a run never depends on the registry. */
@@ -53,4 +56,4 @@ export const PinnedVersion = defineEntity({
   primaryKeys: ['workflowId', 'version'],
 });
 
-export const entities = [Run, RunHistory, PinnedVersion];
+export const entities = [Run, RunHistory, PinnedVersion, OutboxEntry];

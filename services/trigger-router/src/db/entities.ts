@@ -1,5 +1,6 @@
 /** The trigger router's tables (schema `trigger_router`): every run it started, unique per cause. */
 import { defineEntity } from '@mikro-orm/core';
+import { OutboxEntry } from '@riskloop/db';
 
 export const TriggeredRun = defineEntity({
   name: 'TriggeredRun',
@@ -17,4 +18,4 @@ export const TriggeredRun = defineEntity({
   uniques: [{ properties: ['tenantId', 'sourceId', 'workflowId'] }],
 });
 
-export const entities = [TriggeredRun];
+export const entities = [TriggeredRun, OutboxEntry];

@@ -4,12 +4,13 @@ export class Migration20261122000000_initial extends Migration {
   override up(): void {
     this.addSql(`create table "gateway"."tenants" (
       "id" uuid primary key,
-      "name" text not null unique,
-      "created_at" timestamptz not null
+      "name" text not null,
+      "created_at" timestamptz not null,
+      constraint "tenants_name_unique" unique ("name")
     )`);
     this.addSql(`create table "gateway"."api_keys" (
       "key_id" text primary key,
-      "tenant_id" uuid not null references "gateway"."tenants" ("id"),
+      "tenant_id" uuid not null,
       "name" text not null,
       "role" text not null,
       "secret_hash" text not null,

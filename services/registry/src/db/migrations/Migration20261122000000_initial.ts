@@ -16,7 +16,7 @@ export class Migration20261122000000_initial extends Migration {
     )`);
     this.addSql(`create index "workflows_tenant_idx" on "registry"."workflows" ("tenant_id", "created_at")`);
     this.addSql(`create table "registry"."workflow_versions" (
-      "workflow_id" uuid not null references "registry"."workflows" ("id"),
+      "workflow_id" uuid not null,
       "version" int not null,
       "tenant_id" text not null,
       "definition" jsonb not null,
@@ -27,7 +27,7 @@ export class Migration20261122000000_initial extends Migration {
     this.addSql(`create table "registry"."change_log" (
       "id" uuid primary key,
       "tenant_id" text not null,
-      "workflow_id" uuid not null references "registry"."workflows" ("id"),
+      "workflow_id" uuid not null,
       "version" int not null,
       "actor" text not null,
       "action" text not null,

@@ -20,8 +20,7 @@ export class Migration20261122000000_initial extends Migration {
       "version" int not null default 1,
       "created_at" timestamptz not null,
       "updated_at" timestamptz not null,
-      "finished_at" timestamptz null,
-      foreign key ("workflow_id", "workflow_version") references "runner"."workflow_versions" ("workflow_id", "version")
+      "finished_at" timestamptz null
     )`);
     this.addSql(
       `create index "runs_workflow_idx" on "runner"."runs" ("tenant_id", "workflow_id", "created_at")`,
@@ -29,14 +28,14 @@ export class Migration20261122000000_initial extends Migration {
     this.addSql(`create table "runner"."run_history" (
       "id" bigserial primary key,
       "tenant_id" text not null,
-      "run_id" uuid not null references "runner"."runs" ("id") deferrable initially deferred,
+      "run_id" uuid not null,
       "event_id" text not null,
       "event_type" text not null,
       "state_from" text null,
       "state_to" text not null,
       "at" timestamptz not null,
       "processed_by" text not null,
-      constraint "run_history_event_unique" unique ("tenant_id", "event_id")
+      constraint "run_history_tenant_id_event_id_unique" unique ("tenant_id", "event_id")
     )`);
     this.addSql(`create index "run_history_run_idx" on "runner"."run_history" ("run_id", "id")`);
     for (const sql of outboxTableSql('runner')) this.addSql(sql);

@@ -11,7 +11,7 @@ export class Migration20261122000000_initial extends Migration {
       "workflow_id" uuid not null,
       "version" int not null,
       "created_at" timestamptz not null,
-      constraint "triggered_runs_cause_unique" unique ("tenant_id", "source_id", "workflow_id")
+      constraint "triggered_runs_tenant_id_source_id_workflow_id_unique" unique ("tenant_id", "source_id", "workflow_id")
     )`);
     for (const sql of outboxTableSql('trigger_router')) this.addSql(sql);
   }
