@@ -10,7 +10,9 @@ const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/risk
 
 await ensureDatabase(url);
 for (const service of services) {
-  const { database } = (await import(`../services/${service}/src/db/index.ts`)) as { database: ServiceDatabase };
+  const { database } = (await import(`../services/${service}/src/db/index.ts`)) as {
+    database: ServiceDatabase;
+  };
   const orm = await createOrm({ url, ...database, poolMax: 2 });
   try {
     const applied = await migrate(orm, url, database.schema);

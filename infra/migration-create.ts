@@ -13,7 +13,9 @@ import pg from 'pg';
 const [service, ...flags] = process.argv.slice(2);
 if (!service) throw new Error('usage: npm run db:migration:create -- <service> [--blank | --check]');
 const check = flags.includes('--check');
-const { database } = (await import(`../services/${service}/src/db/index.ts`)) as { database: ServiceDatabase };
+const { database } = (await import(`../services/${service}/src/db/index.ts`)) as {
+  database: ServiceDatabase;
+};
 // A scratch database per service, rebuilt from the migrations, so the diff sees only this service's schema.
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const scratch = `riskloop_migrations_${database.schema}`;
@@ -28,7 +30,13 @@ const folder = `services/${service}/src/db/migrations`;
 const before = new Set(readdirSync(folder));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', 'node_modules/@mikro-orm/cli/cli', check ? 'migration:check' : 'migration:create', ...flags.filter((f) => f !== '--check')],
+  [
+    '--import',
+    'tsx',
+    'node_modules/@mikro-orm/cli/cli',
+    check ? 'migration:check' : 'migration:create',
+    ...flags.filter((f) => f !== '--check'),
+  ],
   {
     stdio: 'inherit',
     env: {
@@ -45,12 +53,17 @@ if (result.status !== 0 || check) {
   process.exit(result.status ?? 1);
 }
 
-const created = readdirSync(folder).filter((f) => !before.has(f) && f.startsWith('Migration') && f.endsWith('.ts'));
+const created = readdirSync(folder).filter(
+  (f) => !before.has(f) && f.startsWith('Migration') && f.endsWith('.ts'),
+);
 const indexPath = `${folder}/index.ts`;
 let index = readFileSync(indexPath, 'utf8');
 for (const file of created) {
   const name = file.replace(/\.ts$/, '');
-  index = index.replace(/\nexport const migrations/, `import { ${name} } from './${file}';\n\nexport const migrations`);
+  index = index.replace(
+    /\nexport const migrations/,
+    `import { ${name} } from './${file}';\n\nexport const migrations`,
+  );
   index = index.replace(/\n\];\s*$/, `\n  { name: '${name}', class: ${name} },\n];\n`);
   console.log(`registered ${name} in ${indexPath}`);
 }

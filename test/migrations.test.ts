@@ -9,7 +9,9 @@ import { expect, it } from 'vitest';
 const servicesWithTables = ['gateway', 'registry', 'runner', 'relay', 'trigger-router'];
 
 it.concurrent.each(servicesWithTables)('%s: entities and migrations agree', async (service) => {
-  const result = await runScript('infra/migration-create.ts', [service, '--check'], { DATABASE_URL: serverUrl() });
+  const result = await runScript('infra/migration-create.ts', [service, '--check'], {
+    DATABASE_URL: serverUrl(),
+  });
   expect(result.stdout + result.stderr).toContain('No changes required');
   expect(result.code).toBe(0);
 });

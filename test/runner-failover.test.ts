@@ -2,7 +2,15 @@
  * Two runner processes side by side split the runs between them, and runs survive `kill -9` of a runner
  * that held them: nothing lost, and each external effect (idempotency key) reaches the sink exactly once.
  */
-import { runScript, startPlatform, startSink, waitFor, type Platform, type ServiceProcess, type Sink } from '@riskloop/testkit';
+import {
+  runScript,
+  startPlatform,
+  startSink,
+  waitFor,
+  type Platform,
+  type ServiceProcess,
+  type Sink,
+} from '@riskloop/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let platform: Platform;
@@ -24,7 +32,9 @@ async function startRuns(count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 10) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(10, count - i) }, (_, j) => api(`/api/workflows/${workflowId}/run`, { n: i + j })),
+      Array.from({ length: Math.min(10, count - i) }, (_, j) =>
+        api(`/api/workflows/${workflowId}/run`, { n: i + j }),
+      ),
     );
     ids.push(...batch.map((b) => b.runId as string));
   }
@@ -48,9 +58,17 @@ beforeAll(async () => {
     env: { RUNNER_ACK_WAIT_MS: '3000' },
   });
   runners = [await platform.start('runner'), await platform.start('runner')];
-  const tenant = await runScript('services/gateway/src/cli/main.ts', ['tenant', 'create', 'acme', '--json'], platform.env);
+  const tenant = await runScript(
+    'services/gateway/src/cli/main.ts',
+    ['tenant', 'create', 'acme', '--json'],
+    platform.env,
+  );
   apiKey = (JSON.parse(tenant.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
-  const step = (id: string) => ({ id, type: 'webhook', webhook: { url: `${sink.url}/${id}`, body: { n: '{{ trigger.n }}' } } });
+  const step = (id: string) => ({
+    id,
+    type: 'webhook',
+    webhook: { url: `${sink.url}/${id}`, body: { n: '{{ trigger.n }}' } },
+  });
   const created = await api('/api/workflows', {
     name: 'three webhooks',
     triggers: [{ type: 'manual' }],
@@ -82,13 +100,17 @@ it('finishes every run when the runner holding them is killed with SIGKILL, each
   const survivor = runners[1]!;
   const runIds = await startRuns(80);
   // Kill while the runs are in flight: some of them have events the victim received but did not ack.
-  await waitFor(async () => {
-    const [row] = await platform.db.query<{ n: string }>(
-      `select count(*) as n from runner.run_history where processed_by = $1 and run_id = any($2::uuid[])`,
-      [victim.ready.instance, runIds],
-    );
-    return Number(row?.n) >= 10;
-  }, 30_000, 'the victim to take work');
+  await waitFor(
+    async () => {
+      const [row] = await platform.db.query<{ n: string }>(
+        `select count(*) as n from runner.run_history where processed_by = $1 and run_id = any($2::uuid[])`,
+        [victim.ready.instance, runIds],
+      );
+      return Number(row?.n) >= 10;
+    },
+    30_000,
+    'the victim to take work',
+  );
   await victim.kill();
 
   await waitFor(() => allSucceeded(runIds), 90_000, '80 runs to succeed after the kill');

@@ -19,7 +19,10 @@ const definition = (url: string) => ({
       type: 'webhook',
       webhook: {
         url: `${url}/hooks/controls`,
-        body: { text: 'KRI {{ trigger.kri }} breached by {{ trigger.value - trigger.threshold }}', value: '{{ trigger.value }}' },
+        body: {
+          text: 'KRI {{ trigger.kri }} breached by {{ trigger.value - trigger.threshold }}',
+          value: '{{ trigger.value }}',
+        },
       },
     },
   ],
@@ -31,12 +34,20 @@ async function api(path: string, init: RequestInit & { key?: string | null } = {
   if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const response = await fetch(`${platform.gatewayUrl}${path}`, { ...init, headers });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body: text ? (JSON.parse(text) as Record<string, any>) : {},
+  };
 }
 
 /** The operator's CLI creates the tenant and prints its admin key. */
 async function createTenant(name: string): Promise<string> {
-  const result = await runScript('services/gateway/src/cli/main.ts', ['tenant', 'create', name, '--json'], platform.env);
+  const result = await runScript(
+    'services/gateway/src/cli/main.ts',
+    ['tenant', 'create', name, '--json'],
+    platform.env,
+  );
   expect(result.code, result.stderr).toBe(0);
   const key = (JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
   expect(key).toMatch(/^rlk_/);
@@ -58,12 +69,21 @@ describe('the slice', () => {
   it('reports ready once every service answers', async () => {
     const ready = await api('/readyz', { key: null });
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toMatchObject({ database: true, registry: true, 'trigger-router': true, runner: true, relay: true });
+    expect(ready.body.checks).toMatchObject({
+      database: true,
+      registry: true,
+      'trigger-router': true,
+      runner: true,
+      relay: true,
+    });
     expect((await api('/healthz', { key: null })).status).toBe(200);
   });
 
   it('creates, activates and runs a workflow to succeeded, recording the step', async () => {
-    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    const created = await api('/api/workflows', {
+      method: 'POST',
+      body: JSON.stringify(definition(sink.url)),
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'draft', latestVersion: 1, activeVersion: null });
     const id = created.body.id as string;
@@ -79,10 +99,14 @@ describe('the slice', () => {
     expect(started.status).toBe(202);
     const runId = started.body.runId as string;
 
-    const run = await waitFor(async () => {
-      const r = await api(`/api/runs/${runId}`);
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 20_000, 'the run to succeed');
+    const run = await waitFor(
+      async () => {
+        const r = await api(`/api/runs/${runId}`);
+        return r.body.status === 'succeeded' ? r.body : undefined;
+      },
+      20_000,
+      'the run to succeed',
+    );
 
     expect(run).toMatchObject({ id: runId, workflowId: id, workflowVersion: 1, path: ['post'] });
     const step = run.steps[0];
@@ -92,7 +116,10 @@ describe('the slice', () => {
       status: 'succeeded',
       attempts: 1,
       tries: 1,
-      input: { url: `${sink.url}/hooks/controls`, body: { text: 'KRI critical_cves_unpatched breached by 7', value: 12 } },
+      input: {
+        url: `${sink.url}/hooks/controls`,
+        body: { text: 'KRI critical_cves_unpatched breached by 7', value: 12 },
+      },
       output: { status: 200, body: { received: true } },
     });
     expect(Date.parse(step.finishedAt)).toBeGreaterThanOrEqual(Date.parse(step.startedAt));
@@ -105,11 +132,18 @@ describe('the slice', () => {
   });
 
   it('starts one run per Idempotency-Key, however often the request is retried', async () => {
-    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    const created = await api('/api/workflows', {
+      method: 'POST',
+      body: JSON.stringify(definition(sink.url)),
+    });
     const id = created.body.id as string;
     await api(`/api/workflows/${id}/activate`, { method: 'POST' });
     const send = () =>
-      api(`/api/workflows/${id}/run`, { method: 'POST', headers: { 'idempotency-key': 'req-42' }, body: '{"kri":"k","value":2,"threshold":1}' });
+      api(`/api/workflows/${id}/run`, {
+        method: 'POST',
+        headers: { 'idempotency-key': 'req-42' },
+        body: '{"kri":"k","value":2,"threshold":1}',
+      });
     const first = await send();
     const second = await send();
     expect(first.status).toBe(202);
@@ -118,17 +152,26 @@ describe('the slice', () => {
   });
 
   it('fails the step and the run when the destination answers 4xx, with the reason on the step', async () => {
-    sink.respond((r) => (r.path === '/hooks/broken' ? { status: 400, body: { error: 'no such channel' } } : {}));
+    sink.respond((r) =>
+      r.path === '/hooks/broken' ? { status: 400, body: { error: 'no such channel' } } : {},
+    );
     const def = definition(sink.url);
     def.steps[0]!.webhook.url = `${sink.url}/hooks/broken`;
     const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(def) });
     const id = created.body.id as string;
     await api(`/api/workflows/${id}/activate`, { method: 'POST' });
-    const started = await api(`/api/workflows/${id}/run`, { method: 'POST', body: '{"kri":"k","value":2,"threshold":1}' });
-    const run = await waitFor(async () => {
-      const r = await api(`/api/runs/${started.body.runId as string}`);
-      return r.body.status === 'failed' ? r.body : undefined;
-    }, 20_000, 'the run to fail');
+    const started = await api(`/api/workflows/${id}/run`, {
+      method: 'POST',
+      body: '{"kri":"k","value":2,"threshold":1}',
+    });
+    const run = await waitFor(
+      async () => {
+        const r = await api(`/api/runs/${started.body.runId as string}`);
+        return r.body.status === 'failed' ? r.body : undefined;
+      },
+      20_000,
+      'the run to fail',
+    );
     expect(run.steps[0]).toMatchObject({ status: 'failed', error: { code: 'http_400' } });
     expect(run.error.message).toContain('HTTP 400');
     sink.respond({});
@@ -140,7 +183,11 @@ describe('bad input', () => {
     const none = await api('/api/workflows', { method: 'POST', key: null, body: '{}' });
     expect(none.status).toBe(401);
     expect(none.type).toContain('application/problem+json');
-    const wrong = await api('/api/workflows', { method: 'POST', key: `rlk_AAAAAAAAAAAA_${'B'.repeat(43)}`, body: '{}' });
+    const wrong = await api('/api/workflows', {
+      method: 'POST',
+      key: `rlk_AAAAAAAAAAAA_${'B'.repeat(43)}`,
+      body: '{}',
+    });
     expect(wrong.status).toBe(401);
     const garbage = await api('/api/runs/x', { key: 'not-a-key' });
     expect(garbage.status).toBe(401);
@@ -151,14 +198,17 @@ describe('bad input', () => {
     const response = await api('/api/workflows', { method: 'POST', body: JSON.stringify(bad) });
     expect(response.status).toBe(422);
     expect(response.type).toContain('application/problem+json');
-    expect(response.body.errors).toContainEqual({ path: 'steps[0].webhook.url', message: 'expected an http(s) URL' });
+    expect(response.body.errors).toContainEqual({
+      path: 'steps[0].webhook.url',
+      message: 'expected an http(s) URL',
+    });
 
     const unknownField = await api('/api/workflows', {
       method: 'POST',
       body: JSON.stringify({ ...definition(sink.url), owner_email: 'x@y' }),
     });
     expect(unknownField.status).toBe(422);
-    expect(unknownField.body.errors[0].message).toContain('owner_email');
+    expect(unknownField.body.errors).toContainEqual({ path: 'owner_email', message: 'unknown field' });
   });
 
   it('answers 404 for unknown or malformed ids', async () => {
@@ -169,8 +219,14 @@ describe('bad input', () => {
   });
 
   it('answers 409 when running a workflow that is not active', async () => {
-    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
-    const response = await api(`/api/workflows/${created.body.id as string}/run`, { method: 'POST', body: '{}' });
+    const created = await api('/api/workflows', {
+      method: 'POST',
+      body: JSON.stringify(definition(sink.url)),
+    });
+    const response = await api(`/api/workflows/${created.body.id as string}/run`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(response.status).toBe(409);
     expect(response.body.detail).toContain('draft');
   });
@@ -185,8 +241,14 @@ describe('bad input', () => {
 
   it("does not show one tenant's workflows or runs to another", async () => {
     const otherKey = await createTenant('globex');
-    const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(definition(sink.url)) });
+    const created = await api('/api/workflows', {
+      method: 'POST',
+      body: JSON.stringify(definition(sink.url)),
+    });
     expect((await api(`/api/workflows/${created.body.id as string}`, { key: otherKey })).status).toBe(404);
-    expect((await api(`/api/workflows/${created.body.id as string}/activate`, { method: 'POST', key: otherKey })).status).toBe(404);
+    expect(
+      (await api(`/api/workflows/${created.body.id as string}/activate`, { method: 'POST', key: otherKey }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -24,7 +24,8 @@ export async function ensureStreams(bus: BusConnection, specs: readonly StreamSp
         await bus.jsm.streams.add(config);
       } catch (addError) {
         // Another copy starting at the same moment created it first.
-        if (!(addError instanceof Error && /already in use|already exists/i.test(addError.message))) throw addError;
+        if (!(addError instanceof Error && /already in use|already exists/i.test(addError.message)))
+          throw addError;
       }
     }
   }

@@ -36,7 +36,7 @@ export function compileExpression(source: string): CompiledExpression {
   } catch (error) {
     throw new RiskloopError(
       'invalid_expression',
-      `cannot parse ${JSON.stringify(source)}: ${describeError(error)}`,
+      `cannot parse ${JSON.stringify(excerpt(source))}: ${describeError(error).slice(0, 500)}`,
       {
         status: 422,
         cause: error,
@@ -47,7 +47,11 @@ export function compileExpression(source: string): CompiledExpression {
     try {
       return fromCel(evaluate(toCel(context) as Record<string, unknown>));
     } catch (error) {
-      throw new RiskloopError('expression_failed', `${source}: ${describeError(error)}`, { cause: error });
+      throw new RiskloopError(
+        'expression_failed',
+        `${excerpt(source)}: ${describeError(error).slice(0, 500)}`,
+        { cause: error },
+      );
     }
   };
   if (cache.size >= cacheLimit) cache.clear();
@@ -72,4 +76,9 @@ function fromCel(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
   }
   return value;
+}
+
+/** Error messages quote at most this much of an expression (a hostile one can be huge). */
+function excerpt(source: string): string {
+  return source.length > 120 ? `${source.slice(0, 120)}…` : source;
 }

@@ -28,7 +28,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     name,
-    query: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => (await pool.query<R>(sql, params)).rows,
+    query: async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) =>
+      (await pool.query<R>(sql, params)).rows,
     async drop() {
       await pool.end();
       const c = new pg.Client({ connectionString: admin.toString() });

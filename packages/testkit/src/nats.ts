@@ -19,7 +19,10 @@ export interface TestBus {
   close(): Promise<void>;
 }
 
-export async function connectTestBus(prefix = testPrefix(), options: { provision?: boolean } = {}): Promise<TestBus> {
+export async function connectTestBus(
+  prefix = testPrefix(),
+  options: { provision?: boolean } = {},
+): Promise<TestBus> {
   const bus = await connectBus({
     servers: natsUrl(),
     name: `test-${prefix}`,

@@ -23,7 +23,14 @@ export interface PlatformOptions {
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const db = await createTestDatabase();
   const testBus = await connectTestBus();
-  const env = { DATABASE_URL: db.url, NATS_URL: natsUrl(), NATS_PREFIX: testBus.prefix, PORT: '0', HOST: '127.0.0.1', ...options.env };
+  const env = {
+    DATABASE_URL: db.url,
+    NATS_URL: natsUrl(),
+    NATS_PREFIX: testBus.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
   const processes: ServiceProcess[] = [];
   const start = async (name: ServiceName, extraEnv: Record<string, string> = {}) => {
     const p = await startProcess(name, { env: { ...env, ...extraEnv } });
@@ -35,7 +42,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // Services boot in parallel (each waits for nothing but PostgreSQL and NATS); the gateway last.
     const names = options.services ?? serviceNames;
     await Promise.all(names.filter((n) => n !== 'gateway').map((n) => start(n)));
-    if (names.includes('gateway')) gatewayUrl = `http://127.0.0.1:${String((await start('gateway')).ready.port)}`;
+    if (names.includes('gateway'))
+      gatewayUrl = `http://127.0.0.1:${String((await start('gateway')).ready.port)}`;
   } catch (error) {
     await Promise.all(processes.map((p) => p.kill()));
     await testBus.close();

@@ -8,7 +8,15 @@ import { describeError } from '@riskloop/kit';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const serviceNames = ['registry', 'trigger-router', 'runner', 'relay', 'interview', 'kri-emitter', 'gateway'] as const;
+export const serviceNames = [
+  'registry',
+  'trigger-router',
+  'runner',
+  'relay',
+  'interview',
+  'kri-emitter',
+  'gateway',
+] as const;
 export type ServiceName = (typeof serviceNames)[number];
 
 export interface ServiceProcess {
@@ -86,7 +94,11 @@ export async function startProcess(name: string, options: StartOptions): Promise
 }
 
 /** Poll `check` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
@@ -108,7 +120,11 @@ export interface ScriptResult {
 }
 
 /** Run a script (e.g. the CLI) to its end. */
-export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptResult> {
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },

@@ -42,7 +42,14 @@ export async function startSink(): Promise<Sink> {
       } catch {
         json = undefined;
       }
-      const request: SinkRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now() };
+      const request: SinkRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json,
+        at: Date.now(),
+      };
       requests.push(request);
       const b = typeof behaviour === 'function' ? behaviour(request) : behaviour;
       setTimeout(() => {

@@ -10,7 +10,8 @@ import { z } from 'zod';
 export const WebhookRequest = z.object({
   url: z.url({ protocol: /^https?$/ }),
   method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
-  headers: z.record(z.string(), z.string()).optional(),
+  // A whole-template header value such as `{{ trigger.n }}` renders to its typed value: send it as text.
+  headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   body: z.unknown().optional(),
 });
 export type WebhookRequest = z.infer<typeof WebhookRequest>;
