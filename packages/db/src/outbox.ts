@@ -9,7 +9,7 @@ import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
-import type { Logger } from '@riskloop/kit';
+import { startLoop, type Logger } from '@riskloop/kit';
 
 export interface OutboxMessage {
   subject: string;
@@ -81,7 +81,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const markSent = async (em: EntityManager, ids: string[]): Promise<void> => {
     if (ids.length === 0) return;
-    await em.execute(`update ${table} set sent_at = now() where id = any(?::text[])`, [ids]);
+    // One placeholder per id: MikroORM inlines an array parameter as a comma-separated list, which made
+    // `= any(?::text[])` invalid SQL and left every row unsent (re-published by each reconcile, forever).
+    const placeholders = ids.map(() => '?').join(', ');
+    await em.execute(`update ${table} set sent_at = now() where id in (${placeholders})`, ids);
   };
 
   const publishAll = async (messages: readonly OutboxMessage[]): Promise<string[]> => {
@@ -139,27 +142,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     startReconciler() {
-      let stopped = false;
-      let wake: (() => void) | undefined;
-      const loop = (async () => {
-        while (!stopped) {
-          try {
-            const count = await outbox.reconcile();
-            if (count > 0) options.log.info({ count }, 'outbox re-sent unsent messages');
-          } catch (error) {
-            options.log.warn({ err: error }, 'outbox reconcile failed');
-          }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, options.reconcileEveryMs ?? 2_000).unref();
-          });
-        }
-      })();
-      return async () => {
-        stopped = true;
-        wake?.();
-        await loop;
-      };
+      return startLoop({
+        name: 'outbox reconcile',
+        everyMs: options.reconcileEveryMs ?? 2_000,
+        log: options.log,
+        task: async () => {
+          const count = await outbox.reconcile();
+          if (count > 0) options.log.info({ count }, 'outbox re-sent unsent messages');
+        },
+      });
     },
   };
   return outbox;

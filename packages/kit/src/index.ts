@@ -7,3 +7,5 @@ export { createLifecycle } from './shutdown.ts';
 export type { Lifecycle, LifecycleOptions, ShutdownStep } from './shutdown.ts';
 export { signalReady } from './ready.ts';
 export { runMain } from './main.ts';
+export { startLoop } from './loop.ts';
+export type { LoopOptions } from './loop.ts';

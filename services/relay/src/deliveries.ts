@@ -5,6 +5,7 @@
  * crashed mid-call is taken over once the lease expires, and the repeat carries the same idempotency key.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { publishEvent, type BusConnection } from '@riskloop/bus';
 import {
   cloudEvent,
   eventTypes,
@@ -19,6 +20,7 @@ import type { CallOutcome } from './adapters/webhook.ts';
 
 export interface DeliveryOptions {
   orm: MikroORM;
+  bus: BusConnection;
   outbox: Outbox;
   /** How long a claim holds before another copy may take the delivery over. */
   leaseMs: number;
@@ -27,7 +29,7 @@ export interface DeliveryOptions {
 export type Perform = (command: StepCommand) => Promise<CallOutcome<unknown>>;
 
 export function createDeliveries(options: DeliveryOptions) {
-  const { orm, outbox } = options;
+  const { orm, outbox, bus } = options;
 
   /** True when this copy now owns the delivery; false when it is already complete. */
   const claim = async (command: StepCommand): Promise<boolean> => {
@@ -84,7 +86,7 @@ export function createDeliveries(options: DeliveryOptions) {
       subject: subjects.runEvent(command.tenantid, data.runId),
       event: cloudEvent({
         // Derived from the key: however often this completes, the runner sees one event id.
-        id: `result:${data.idempotencyKey}`,
+        id: resultId(data.idempotencyKey),
         source: 'riskloop/relay',
         type: outcome.ok ? eventTypes.stepSucceeded : eventTypes.stepFailed,
         tenant: command.tenantid,
@@ -112,12 +114,32 @@ export function createDeliveries(options: DeliveryOptions) {
     if (completed) await outbox.send([message]);
   };
 
+  /**
+   * A command for a delivery that is already complete: the effect is not repeated, but its result is sent
+   * again, in case the first one was lost on its way to the runner (a re-driven run). The event id stays
+   * (the runner applies it at most once); the message id is new, or JetStream's dedupe window would drop it.
+   */
+  const resendResult = async (command: StepCommand): Promise<void> => {
+    const rows = await orm.em
+      .fork()
+      .execute<OutboxMessage[]>(`select subject, event from "relay"."outbox" where id = ?`, [
+        resultId(command.data.idempotencyKey),
+      ]);
+    for (const row of rows) {
+      await publishEvent(bus, row.subject, row.event, { msgId: `${row.event.id}:resent:${command.id}` });
+    }
+  };
+
   return {
     async handle(command: StepCommand, perform: Perform): Promise<void> {
-      if (!(await claim(command))) return;
+      if (!(await claim(command))) return resendResult(command);
       const startedAt = new Date();
       const outcome = await perform(command);
       await complete(command, outcome, startedAt);
     },
   };
+}
+
+function resultId(idempotencyKey: string): string {
+  return `result:${idempotencyKey}`;
 }

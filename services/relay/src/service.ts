@@ -17,7 +17,7 @@ export interface RelayOptions {
 export async function startRelay(runtime: RuntimeWithDb, options: RelayOptions): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'relay', bus, log });
-  const deliveries = createDeliveries({ orm, outbox, leaseMs: options.leaseMs });
+  const deliveries = createDeliveries({ orm, bus, outbox, leaseMs: options.leaseMs });
 
   const webhook = await startConsumer(bus, {
     stream: streams.steps,

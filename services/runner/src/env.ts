@@ -7,5 +7,10 @@ export const Env = CommonEnv.extend({
   RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
   /** How long an event may stay unacknowledged before another copy gets it (a crashed runner). */
   RUNNER_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /**
+   * A running run that has not moved for this long has its pending steps dispatched again (same
+   * idempotency keys, so no effect repeats). Longer than the slowest step's tries and backoff.
+   */
+  RUNNER_STALL_MS: z.coerce.number().int().min(1_000).default(600_000),
 });
 export type Env = z.infer<typeof Env>;

@@ -7,25 +7,20 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
-  cloudEvent,
-  durationMs,
-  eventTypes,
-  subjects,
   WorkflowDefinition,
   type CloudEvent,
   type RunStart,
   type RunView,
-  type StepExec,
   type StepFailed,
   type StepSucceeded,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
 import { RiskloopError } from '@riskloop/kit';
-import { randomUUID } from 'node:crypto';
 import { initialTransition, transition } from 'xstate';
-import type { DispatchParams, RunEvent, RunMachine } from './machine.ts';
+import type { RunContext, RunEvent, RunMachine } from './machine.ts';
 import type { MachineCache } from './machines.ts';
 import { statusOf, toRunView, type RunRow } from './run-view.ts';
+import { dispatchesOf, pendingDispatches, stepCommands } from './step-commands.ts';
 
 export interface RunHostOptions {
   orm: MikroORM;
@@ -34,9 +29,6 @@ export interface RunHostOptions {
   /** Recorded on every history row this copy writes. */
   instanceId: string;
 }
-
-const defaultStepTimeout = '30s';
-const defaultRetry = { attempts: 3, initial: '1s', max: '1m' } as const;
 
 export function createRunHost(options: RunHostOptions) {
   const { orm, outbox, machines, instanceId } = options;
@@ -49,44 +41,6 @@ export function createRunHost(options: RunHostOptions) {
     if (!rows[0]) throw RiskloopError.poison(`no pinned definition for ${workflowId}@${version}`);
     return WorkflowDefinition.parse(rows[0].definition);
   };
-
-  const commands = (
-    tenant: string,
-    runId: string,
-    workflowId: string,
-    definition: WorkflowDefinition,
-    actions: { type: string; params?: unknown }[],
-  ): OutboxMessage[] =>
-    actions
-      .filter((a) => a.type === 'dispatch')
-      .map((a) => {
-        const params = a.params as DispatchParams;
-        const step = definition.steps.find((s) => s.id === params.stepId);
-        const retry = step?.retry ?? defaultRetry;
-        const data: StepExec = {
-          runId,
-          workflowId,
-          stepId: params.stepId,
-          kind: params.kind,
-          attempt: params.attempt,
-          idempotencyKey: `${tenant}:${runId}:${params.stepId}:${params.attempt}`,
-          input: params.input,
-          timeoutMs: durationMs(step?.timeout ?? defaultStepTimeout),
-          maxAttempts: retry.attempts,
-          backoffInitialMs: durationMs(retry.initial),
-          backoffMaxMs: durationMs(retry.max),
-        };
-        return {
-          subject: subjects.stepExec(params.kind, tenant),
-          event: cloudEvent({
-            id: randomUUID(),
-            source: 'riskloop/runner',
-            type: eventTypes.stepExec,
-            tenant,
-            data,
-          }),
-        };
-      });
 
   /** Insert the history row; false when this event was applied before. */
   const recordEvent = async (
@@ -128,7 +82,7 @@ export function createRunHost(options: RunHostOptions) {
         at: event.time,
       });
       const status = statusOf(snapshot.value);
-      const messages = commands(tenant, runId, workflowId, definition, actions);
+      const messages = stepCommands({ tenant, runId, workflowId, definition }, dispatchesOf(actions));
       const applied = await orm.em.fork().transactional(async (tx) => {
         if (!(await recordEvent(tx, tenant, runId, event, undefined, snapshot.value))) return false;
         await tx.execute(
@@ -198,10 +152,49 @@ export function createRunHost(options: RunHostOptions) {
             `run ${runId} changed concurrently; event ${event.id} will be retried`,
           );
         }
-        messages.push(...commands(tenant, runId, row.workflow_id, definition, actions));
+        messages.push(
+          ...stepCommands({ tenant, runId, workflowId: row.workflow_id, definition }, dispatchesOf(actions)),
+        );
         await outbox.stage(tx, messages);
       });
       await outbox.send(messages);
+    },
+
+    /**
+     * Re-drive runs that have not moved for `stallMs` (DESIGN.md, durability rule 2): NATS may lose a
+     * message, so the steps a stalled run waits on are dispatched again, with the same idempotency keys.
+     * Returns how many runs were re-driven.
+     */
+    async redriveStalled(stallMs: number, limit = 100): Promise<number> {
+      const messages: OutboxMessage[] = [];
+      const count = await orm.em.fork().transactional(async (tx) => {
+        const rows = await tx.execute<(RunRow & { tenant_id: string })[]>(
+          `select id, tenant_id, workflow_id, workflow_version, snapshot from "runner"."runs"
+           where status = 'running' and updated_at < now() - (? * interval '1 millisecond')
+           order by updated_at limit ? for update skip locked`,
+          [stallMs, limit],
+        );
+        for (const row of rows) {
+          const { definition } = await machines.get(
+            row.workflow_id,
+            row.workflow_version,
+            pinnedDefinition(tx, row.workflow_id, row.workflow_version),
+          );
+          const run = { tenant: row.tenant_id, runId: row.id, workflowId: row.workflow_id, definition };
+          messages.push(...stepCommands(run, pendingDispatches(row.snapshot.context as RunContext)));
+        }
+        if (rows.length > 0) {
+          const placeholders = rows.map(() => '?').join(', ');
+          await tx.execute(
+            `update "runner"."runs" set updated_at = now() where id in (${placeholders})`,
+            rows.map((r) => r.id),
+          );
+        }
+        await outbox.stage(tx, messages);
+        return rows.length;
+      });
+      await outbox.send(messages);
+      return count;
     },
 
     async getRun(tenant: string, runId: string): Promise<RunView> {

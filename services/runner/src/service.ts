@@ -2,6 +2,7 @@
 import { serve, startConsumer } from '@riskloop/bus';
 import { eventTypes, rpcs, RunnerInbound, streams } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
+import { startLoop } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
@@ -12,6 +13,8 @@ import { createRunHost } from './run-host.ts';
 export interface RunnerOptions {
   concurrency: number;
   ackWaitMs: number;
+  /** A running run that has not moved for this long has its pending steps dispatched again. */
+  stallMs: number;
 }
 
 export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions): Promise<void> {
@@ -36,9 +39,19 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
   });
   const getRun = serve(bus, rpcs.getRun, (body, { tenant }) => host.getRun(tenant, body.runId));
   const stopReconciler = outbox.startReconciler();
+  const stopRedrive = startLoop({
+    name: 'stalled-run re-drive',
+    everyMs: Math.max(500, Math.min(options.stallMs / 2, 30_000)),
+    log,
+    task: async () => {
+      const count = await host.redriveStalled(options.stallMs);
+      if (count > 0) log.warn({ count }, 're-drove stalled runs');
+    },
+  });
   lifecycle.onShutdown('runner: work', async () => {
     await getRun.stop();
     await consumer.stop();
+    await stopRedrive();
     await stopReconciler();
   });
 }
@@ -46,6 +59,10 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
 /** Boot this service, start its work and report ready. `shared` is set when several services share a process. */
 export async function launch(env: Env, shared: SharedProcess = {}): Promise<void> {
   const runtime = await bootService({ service: 'runner', env, db: database, ...shared });
-  await startRunner(runtime, { concurrency: env.RUNNER_CONCURRENCY, ackWaitMs: env.RUNNER_ACK_WAIT_MS });
+  await startRunner(runtime, {
+    concurrency: env.RUNNER_CONCURRENCY,
+    ackWaitMs: env.RUNNER_ACK_WAIT_MS,
+    stallMs: env.RUNNER_STALL_MS,
+  });
   runtime.ready();
 }
