@@ -17,7 +17,7 @@ import {
 import type { Outbox, OutboxMessage } from '@riskloop/db';
 import { RiskloopError } from '@riskloop/kit';
 import { initialTransition, transition } from 'xstate';
-import type { RunContext, RunEvent, RunMachine } from './machine.ts';
+import type { RunEvent, RunMachine } from './machine.ts';
 import type { MachineCache } from './machines.ts';
 import { statusOf, toRunView, type RunRow } from './run-view.ts';
 import { dispatchesOf, pendingDispatches, stepCommands } from './step-commands.ts';
@@ -181,7 +181,7 @@ export function createRunHost(options: RunHostOptions) {
             pinnedDefinition(tx, row.workflow_id, row.workflow_version),
           );
           const run = { tenant: row.tenant_id, runId: row.id, workflowId: row.workflow_id, definition };
-          messages.push(...stepCommands(run, pendingDispatches(row.snapshot.context as RunContext)));
+          messages.push(...stepCommands(run, pendingDispatches(row.snapshot.context)));
         }
         if (rows.length > 0) {
           const placeholders = rows.map(() => '?').join(', ');
