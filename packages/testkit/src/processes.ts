@@ -40,6 +40,8 @@ export interface StartOptions {
   script?: string;
   args?: string[];
   readyTimeoutMs?: number;
+  /** Which ready line counts (default: the first). */
+  readyWhen?: (fields: Record<string, unknown>) => boolean;
 }
 
 export async function startProcess(name: string, options: StartOptions): Promise<ServiceProcess> {
@@ -60,8 +62,10 @@ export async function startProcess(name: string, options: StartOptions): Promise
       output += chunk.toString();
       for (const line of output.split('\n')) {
         if (!line.includes('"msg":"ready"')) continue;
+        const fields = JSON.parse(line) as Record<string, unknown>;
+        if (options.readyWhen && !options.readyWhen(fields)) continue;
         clearTimeout(timer);
-        resolve(JSON.parse(line) as Record<string, unknown>);
+        resolve(fields);
         return;
       }
     };
