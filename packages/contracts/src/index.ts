@@ -6,13 +6,29 @@ export {
   durationMs,
   StepId,
   RetryPolicy,
-  ManualTrigger,
-  Trigger,
-  WebhookStep,
+  OnError,
   Step,
+  WebhookStep,
+  stepKinds,
+  relayStepTypes,
+  Expression,
+  Trigger,
+  KriBreachTrigger,
+  EventTrigger,
+  ScheduleTrigger,
+  ManualTrigger,
+  WebhookTrigger,
+  EmittedEvent,
   WorkflowDefinition,
 } from './definition.ts';
-export type { StepKind, WorkflowDefinitionInput } from './definition.ts';
+export type {
+  StepKind,
+  StepParams,
+  BranchStep,
+  ParallelStep,
+  TriggerType,
+  WorkflowDefinitionInput,
+} from './definition.ts';
 export {
   eventTypes,
   TriggerInfo,
@@ -21,12 +37,25 @@ export {
   StepSucceeded,
   StepFailed,
   StepError,
-  WorkflowActivated,
+  WorkflowChanged,
   DeadLetter,
   RunnerInbound,
   StepCommand,
 } from './messages.ts';
-export { WorkflowStatus, WorkflowView, RunStatus, StepStatus, StepRecord, RunView } from './views.ts';
+export {
+  WorkflowStatus,
+  WorkflowView,
+  WorkflowSummary,
+  pageOf,
+  VersionView,
+  ChangeAction,
+  ChangeLogView,
+  DryRunReport,
+  RunStatus,
+  StepStatus,
+  StepRecord,
+  RunView,
+} from './views.ts';
 export { rpcs, RpcError, RpcReply } from './rpc.ts';
 export type { RpcMethod } from './rpc.ts';
 export { streams } from './streams.ts';

@@ -31,4 +31,11 @@ describe('fieldErrors', () => {
       { path: 'list[1].c', message: 'unknown field' },
     ]);
   });
+
+  // Regression: inside a union branch, unknown keys were reported on the object as `Unrecognized key: "b"`.
+  test('names unknown keys inside a union branch at their own path', () => {
+    const schema = z.object({ value: z.union([z.strictObject({ a: z.string() }), z.number()]) });
+    const result = schema.safeParse({ value: { a: 'x', b: 1 } });
+    expect(fieldErrors(result.error!)).toEqual([{ path: 'value.b', message: 'unknown field' }]);
+  });
 });

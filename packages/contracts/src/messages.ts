@@ -11,6 +11,9 @@ export const eventTypes = {
   stepSucceeded: 'riskloop.step.succeeded',
   stepFailed: 'riskloop.step.failed',
   workflowActivated: 'riskloop.workflow.activated',
+  workflowPaused: 'riskloop.workflow.paused',
+  workflowArchived: 'riskloop.workflow.archived',
+  workflowVersionCreated: 'riskloop.workflow.version_created',
 } as const;
 
 export const TriggerInfo = z.object({
@@ -69,12 +72,14 @@ export type StepError = z.infer<typeof StepError>;
 export const StepFailed = StepResultBase.extend({ error: StepError });
 export type StepFailed = z.infer<typeof StepFailed>;
 
-export const WorkflowActivated = z.object({
+/** Data of every `workflow.*` event: which workflow, the version concerned (active or new), who. */
+export const WorkflowChanged = z.object({
   workflowId: z.uuid(),
   version: z.int().positive(),
+  status: z.enum(['draft', 'active', 'paused', 'archived']),
   actor: z.string(),
 });
-export type WorkflowActivated = z.infer<typeof WorkflowActivated>;
+export type WorkflowChanged = z.infer<typeof WorkflowChanged>;
 
 /** What the dead-letter stream holds: the original message, untouched, and why it was given up on. */
 export const DeadLetter = z.object({

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import { WorkflowDefinition } from './definition.ts';
-import { RunView, WorkflowView } from './views.ts';
+import {
+  ChangeLogView,
+  DryRunReport,
+  pageOf,
+  RunView,
+  VersionView,
+  WorkflowStatus,
+  WorkflowSummary,
+  WorkflowView,
+} from './views.ts';
 
 export interface RpcMethod<Req extends z.ZodType, Res extends z.ZodType> {
   service: string;
@@ -42,10 +51,60 @@ export type RpcReply = z.infer<typeof RpcReply>;
 const WorkflowRef = z.object({ workflowId: z.uuid() });
 const Actor = z.object({ actor: z.string() });
 
+const Lifecycle = WorkflowRef.extend(Actor.shape).extend({ reason: z.string().max(2000).optional() });
+
 export const rpcs = {
   createWorkflow: rpc('registry', 'create-workflow', Actor.extend({ definition: z.unknown() }), WorkflowView),
+  updateWorkflow: rpc(
+    'registry',
+    'update-workflow',
+    WorkflowRef.extend(Actor.shape).extend({
+      definition: z.unknown(),
+      reason: z.string().min(1).max(2000),
+      /** The version the caller edited (If-Match); a newer one makes this a 412. */
+      expectedVersion: z.int().optional(),
+    }),
+    WorkflowView,
+  ),
   getWorkflow: rpc('registry', 'get-workflow', WorkflowRef, WorkflowView),
-  activateWorkflow: rpc('registry', 'activate-workflow', WorkflowRef.extend(Actor.shape), WorkflowView),
+  listWorkflows: rpc(
+    'registry',
+    'list-workflows',
+    z.object({
+      name: z.string().max(200).optional(),
+      status: WorkflowStatus.optional(),
+      tag: z.string().max(64).optional(),
+      cursor: z.string().max(200).optional(),
+      limit: z.int().min(1).max(200).default(50),
+    }),
+    pageOf(WorkflowSummary),
+  ),
+  listVersions: rpc('registry', 'list-versions', WorkflowRef, z.object({ items: z.array(VersionView) })),
+  getVersion: rpc(
+    'registry',
+    'get-version',
+    WorkflowRef.extend({ version: z.int().positive() }),
+    VersionView,
+  ),
+  getChangeLog: rpc('registry', 'get-change-log', WorkflowRef, z.object({ items: z.array(ChangeLogView) })),
+  activateWorkflow: rpc('registry', 'activate-workflow', Lifecycle, WorkflowView),
+  pauseWorkflow: rpc('registry', 'pause-workflow', Lifecycle, WorkflowView),
+  archiveWorkflow: rpc('registry', 'archive-workflow', Lifecycle, WorkflowView),
+  dryRun: rpc(
+    'registry',
+    'dry-run',
+    z.object({
+      /** A stored workflow (its active version, else its latest, unless `version` is given)... */
+      workflowId: z.uuid().optional(),
+      version: z.int().positive().optional(),
+      /** ...or a definition posted inline. */
+      definition: z.unknown().optional(),
+      payload: z.record(z.string(), z.unknown()).default({}),
+      /** Outputs to assume for steps, by id (a dry run calls nothing). */
+      outputs: z.record(z.string(), z.unknown()).default({}),
+    }),
+    DryRunReport,
+  ),
   getActiveVersion: rpc(
     'registry',
     'get-active-version',

@@ -55,3 +55,69 @@ export const RunView = z.object({
   finishedAt: z.string().optional(),
 });
 export type RunView = z.infer<typeof RunView>;
+
+export const WorkflowSummary = WorkflowView.omit({ definition: true }).extend({
+  tags: z.array(z.string()),
+});
+export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
+
+/** A page of a list, with the cursor of the next page (absent on the last one). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().optional() });
+}
+
+export const VersionView = z.object({
+  workflowId: z.uuid(),
+  version: z.int(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  reason: z.string().nullable(),
+  definition: WorkflowDefinition.optional(),
+});
+export type VersionView = z.infer<typeof VersionView>;
+
+export const ChangeAction = z.enum(['created', 'updated', 'activated', 'paused', 'archived']);
+
+export const ChangeLogView = z.object({
+  id: z.uuid(),
+  workflowId: z.uuid(),
+  version: z.int(),
+  actor: z.string(),
+  action: ChangeAction,
+  reason: z.string().nullable(),
+  /** For edits, the changes from the previous version: `[{ type: CREATE|REMOVE|CHANGE, path, value, oldValue }]`. */
+  diff: z.unknown(),
+  at: z.string(),
+});
+export type ChangeLogView = z.infer<typeof ChangeLogView>;
+
+/** What a run would do, computed without any side effect. */
+export const DryRunReport = z.object({
+  /** Per trigger: would this payload start a run through it? */
+  triggers: z.array(
+    z.object({ index: z.int(), type: z.string(), matches: z.boolean(), reason: z.string().optional() }),
+  ),
+  conditions: z.array(z.object({ expression: z.string(), holds: z.boolean(), error: z.string().optional() })),
+  wouldStart: z.boolean(),
+  /** Every step in order: whether it would run, be skipped (its `if`), or not be reached; its rendered input. */
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      decision: z.enum(['run', 'skipped', 'not_reached']),
+      input: z.unknown().optional(),
+      note: z.string().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+  /** KRI events the run would emit. */
+  emits: z.array(
+    z.object({
+      step: z.string(),
+      event: z.string(),
+      kri: z.string().optional(),
+      value: z.unknown().optional(),
+    }),
+  ),
+});
+export type DryRunReport = z.infer<typeof DryRunReport>;

@@ -1,81 +1,112 @@
 /**
- * CEL expressions (cel-js: a parser and tree-walking evaluator, no `eval`, no `Function`, no `vm`).
- * Parsed once and cached by source text; structural limits bound what a hostile expression can cost.
+ * CEL expressions: parsed once, type-checked, cached by source text, evaluated within a budget.
  *
- * JSON numbers are doubles in JavaScript, but CEL keeps `int` and `double` apart (`1.0 + 1` has no
- * overload). Context values that are whole numbers are therefore passed as CEL ints, and results are
- * turned back into plain JSON numbers.
+ * Before parsing, `and`/`or`/`not` become `&&`/`||`/`!` and `matches` is routed to RE2 (`rewrite.ts`);
+ * error messages quote the source as written. JSON numbers are CEL doubles and mixed int/double
+ * arithmetic works (`numbers.ts`); results come back as plain JSON values (`values.ts`). What an
+ * expression may cost is bounded by `expressionLimits` (`limits.ts`).
  */
-import { Environment } from '@marcbachmann/cel-js';
+import type { ASTNode, ParseResult } from '@marcbachmann/cel-js';
 import { describeError, RiskloopError } from '@riskloop/kit';
-
-const environment = new Environment({
-  unlistedVariablesAreDyn: true,
-  homogeneousAggregateLiterals: false,
-  limits: {
-    maxAstNodes: 2_000,
-    maxDepth: 32,
-    maxListElements: 1_000,
-    maxMapEntries: 1_000,
-    maxCallArguments: 32,
-  },
-});
+import { environment, meter } from './environment.ts';
+import { expressionLimits } from './limits.ts';
+import { rewriteSource, safeMatches } from './rewrite.ts';
+import { toJson } from './values.ts';
 
 export type CompiledExpression = (context: Record<string, unknown>) => unknown;
 
-const cache = new Map<string, CompiledExpression>();
-const cacheLimit = 10_000;
+interface Compiled {
+  evaluate: CompiledExpression;
+  ast: ASTNode;
+}
 
-/** Parse `source` once; a syntax error is a `RiskloopError` with code `invalid_expression`. */
+/** Compiled expressions by source, least recently used first. */
+const cache = new Map<string, Compiled>();
+const cacheLimit = 2_000;
+
+/**
+ * Parse and type-check `source` once (cached); the result evaluates it against a context.
+ * A bad expression throws a `RiskloopError` with code `invalid_expression` (422); a failed evaluation
+ * throws one with code `expression_failed`.
+ * @example compileExpression('trigger.severity in ["HIGH", "CRITICAL"] and not trigger.muted')(context)
+ */
 export function compileExpression(source: string): CompiledExpression {
-  const cached = cache.get(source);
-  if (cached) return cached;
-  let evaluate: (context: Record<string, unknown>) => unknown;
-  try {
-    evaluate = environment.parse(source);
-  } catch (error) {
-    throw new RiskloopError(
-      'invalid_expression',
-      `cannot parse ${JSON.stringify(excerpt(source))}: ${describeError(error).slice(0, 500)}`,
-      {
-        status: 422,
-        cause: error,
-      },
-    );
+  return compile(source).evaluate;
+}
+
+/** The parsed tree of `source` (cached with its compiled form), for static analysis. */
+export function parseExpression(source: string): ASTNode {
+  return compile(source).ast;
+}
+
+function compile(source: string): Compiled {
+  const hit = cache.get(source);
+  if (hit) {
+    cache.delete(source);
+    cache.set(source, hit);
+    return hit;
   }
-  const compiled: CompiledExpression = (context) => {
-    try {
-      return fromCel(evaluate(toCel(context) as Record<string, unknown>));
-    } catch (error) {
-      throw new RiskloopError(
-        'expression_failed',
-        `${excerpt(source)}: ${describeError(error).slice(0, 500)}`,
-        { cause: error },
-      );
-    }
+  const program = parse(source);
+  const compiled: Compiled = {
+    ast: program.ast,
+    evaluate: (context) => {
+      try {
+        return toJson(meter(() => program(context) as unknown));
+      } catch (error) {
+        throw new RiskloopError('expression_failed', `${excerpt(source)}: ${summarize(error)}`, {
+          cause: error,
+        });
+      }
+    },
   };
-  if (cache.size >= cacheLimit) cache.clear();
+  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value ?? '');
   cache.set(source, compiled);
   return compiled;
 }
 
-function toCel(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  if (Array.isArray(value)) return value.map(toCel);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toCel(v)]));
+function parse(source: string): ParseResult {
+  if (source.length > expressionLimits.maxSourceLength) {
+    throw invalid(
+      source,
+      `the expression has ${source.length} characters; the limit is ${expressionLimits.maxSourceLength}`,
+    );
   }
-  return value;
+  let program: ParseResult;
+  try {
+    program = environment.parse(rewriteSource(source));
+  } catch (error) {
+    throw invalid(source, located(source, error), error);
+  }
+  const checked = program.check();
+  if (!checked.valid) throw invalid(source, located(source, checked.error), checked.error);
+  return program;
 }
 
-function fromCel(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(fromCel);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromCel(v)]));
-  }
-  return value;
+function invalid(source: string, message: string, cause?: unknown): RiskloopError {
+  return new RiskloopError(
+    'invalid_expression',
+    `invalid expression ${JSON.stringify(excerpt(source))}: ${message}`,
+    {
+      status: 422,
+      cause,
+    },
+  );
+}
+
+/** A cel-js error's one-line summary (its message repeats the rewritten source), with where it is. */
+function located(source: string, error: unknown): string {
+  const start = (error as { range?: { start?: number } } | undefined)?.range?.start;
+  if (typeof start !== 'number' || start < 0 || start > source.length) return summarize(error);
+  const before = source.slice(0, start);
+  const line = before.split('\n').length;
+  const column = start - before.lastIndexOf('\n');
+  return `${summarize(error)} (${line > 1 ? `line ${line}, ` : ''}column ${column})`;
+}
+
+function summarize(error: unknown): string {
+  const summary = (error as { summary?: unknown } | undefined)?.summary;
+  const text = typeof summary === 'string' ? summary : describeError(error);
+  return text.replaceAll(safeMatches, 'matches').slice(0, 500);
 }
 
 /** Error messages quote at most this much of an expression (a hostile one can be huge). */

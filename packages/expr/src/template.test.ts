@@ -1,5 +1,6 @@
 import { isRiskloopError } from '@riskloop/kit';
 import { describe, expect, test } from 'vitest';
+import { expressionLimits } from './limits.ts';
 import { renderTemplate, templateSources } from './template.ts';
 
 const context = {
@@ -91,6 +92,51 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('template scanning', () => {
+  const failure = (template: string) => {
+    try {
+      renderTemplate(template, context);
+    } catch (error) {
+      return isRiskloopError(error) ? `${error.code}: ${error.message}` : 'not a RiskloopError';
+    }
+    return 'nothing thrown';
+  };
+
+  test('finds the closing }} token by token: braces and strings inside an expression', () => {
+    expect(renderTemplate('{{ {"a": {"b": 1}}.a.b }}', context)).toBe(1);
+    expect(renderTemplate('x{{ "}}" }}y', context)).toBe('x}}y');
+    expect(renderTemplate("{{ '{{' + trigger.name }}", context)).toBe('{{Ada');
+    expect(renderTemplate('a } b }} c', context)).toBe('a } b }} c');
+  });
+
+  test('aliases work inside templates', () => {
+    expect(renderTemplate('{{ trigger.ok and not (trigger.n > 30) }}', context)).toBe(true);
+    expect(renderTemplate('{{ "and" }}-{{ trigger.name }}', context)).toBe('and-Ada');
+  });
+
+  test('an unclosed {{ is an error naming it, not text', () => {
+    expect(failure('Hello {{ trigger.name')).toBe(
+      'invalid_expression: unclosed "{{" at offset 6: "{{ trigger.name"',
+    );
+    expect(failure('{{ trigger.n }} and {{ "}}')).toMatch(
+      /^invalid_expression: unclosed "\{\{" at offset 20/,
+    );
+    expect(() => templateSources({ deep: ['{{ x'] })).toThrow('unclosed "{{" at offset 0');
+  });
+
+  test('an empty {{ }} is an error', () => {
+    expect(failure('a {{   }} b')).toBe('invalid_expression: empty "{{ }}" at offset 2');
+  });
+
+  test(`at most ${expressionLimits.maxTemplatesPerString} templates in one string`, () => {
+    const many = (n: number) => Array.from({ length: n }, () => '{{ trigger.n }}').join(',');
+    expect(renderTemplate(many(expressionLimits.maxTemplatesPerString), context)).toMatch(/^21,21,/);
+    expect(failure(many(expressionLimits.maxTemplatesPerString + 1))).toBe(
+      `invalid_expression: more than ${expressionLimits.maxTemplatesPerString} "{{ }}" templates in one string`,
+    );
+  });
+});
+
 describe('templateSources', () => {
   test('lists every expression source in strings, objects and arrays', () => {
     expect(
@@ -101,6 +147,7 @@ describe('templateSources', () => {
         n: 1,
       }),
     ).toEqual(['trigger.queue', 'trigger.name', 'steps.open.output.id', 'trigger.n * 2']);
+    expect(templateSources('{{ {"k": [1]}.k }} and {{ "}}" }}')).toEqual(['{"k": [1]}.k', '"}}"']);
     expect(templateSources('no templates')).toEqual([]);
     expect(templateSources(null)).toEqual([]);
   });

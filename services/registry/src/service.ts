@@ -2,24 +2,47 @@
 import { serve } from '@riskloop/bus';
 import { rpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
+import { dryRun } from '@riskloop/definitions';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
-import { createRegistry } from './registry.ts';
+import { createRegistry, parseDefinition } from './workflows.ts';
 
 export function startRegistry(runtime: RuntimeWithDb): void {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'registry', bus, log });
   const registry = createRegistry({ orm, outbox });
   const servers = [
-    serve(bus, rpcs.createWorkflow, (body, { tenant }) =>
-      registry.create(tenant, body.actor, body.definition),
+    serve(bus, rpcs.createWorkflow, (b, { tenant }) => registry.create(tenant, b.actor, b.definition)),
+    serve(bus, rpcs.updateWorkflow, (b, { tenant }) =>
+      registry.update(tenant, b.workflowId, b.actor, b.definition, b.reason, b.expectedVersion),
     ),
-    serve(bus, rpcs.getWorkflow, (body, { tenant }) => registry.get(tenant, body.workflowId)),
-    serve(bus, rpcs.activateWorkflow, (body, { tenant }) =>
-      registry.activate(tenant, body.workflowId, body.actor),
+    serve(bus, rpcs.getWorkflow, (b, { tenant }) => registry.get(tenant, b.workflowId)),
+    serve(bus, rpcs.listWorkflows, (b, { tenant }) => registry.list(tenant, b)),
+    serve(bus, rpcs.listVersions, (b, { tenant }) => registry.versions(tenant, b.workflowId)),
+    serve(bus, rpcs.getVersion, (b, { tenant }) => registry.version(tenant, b.workflowId, b.version)),
+    serve(bus, rpcs.getChangeLog, (b, { tenant }) => registry.changeLog(tenant, b.workflowId)),
+    serve(bus, rpcs.activateWorkflow, (b, { tenant }) =>
+      registry.transition(tenant, b.workflowId, b.actor, 'activate', b.reason),
     ),
-    serve(bus, rpcs.getActiveVersion, (body, { tenant }) => registry.activeVersion(tenant, body.workflowId)),
+    serve(bus, rpcs.pauseWorkflow, (b, { tenant }) =>
+      registry.transition(tenant, b.workflowId, b.actor, 'pause', b.reason),
+    ),
+    serve(bus, rpcs.archiveWorkflow, (b, { tenant }) =>
+      registry.transition(tenant, b.workflowId, b.actor, 'archive', b.reason),
+    ),
+    serve(bus, rpcs.getActiveVersion, (b, { tenant }) => registry.activeVersion(tenant, b.workflowId)),
+    serve(bus, rpcs.dryRun, async (b, { tenant }) => {
+      const definition = b.workflowId
+        ? await registry.storedDefinition(tenant, b.workflowId, b.version)
+        : parseDefinition(b.definition);
+      return dryRun(definition, {
+        payload: b.payload,
+        outputs: b.outputs,
+        tenant,
+        ...(b.workflowId ? { workflowId: b.workflowId } : {}),
+      });
+    }),
   ];
   const stopReconciler = outbox.startReconciler();
   lifecycle.onShutdown('registry: work', async () => {

@@ -5,7 +5,7 @@
  * (DESIGN.md, durability rule 7). Results come back as events.
  */
 import type { Step, StepRecord, TriggerInfo, WorkflowDefinition } from '@riskloop/contracts';
-import { renderTemplate } from '@riskloop/expr';
+import { compileExpression, renderTemplate } from '@riskloop/expr';
 import { describeError } from '@riskloop/kit';
 import { assign, setup } from 'xstate';
 
@@ -73,12 +73,19 @@ function expressionContext(context: RunContext, now: string): Record<string, unk
   };
 }
 
+/** The step's own parameters: the object under its type's key (`webhook: {...}`). */
 function stepParameters(step: Step): Record<string, unknown> {
-  switch (step.type) {
-    case 'webhook':
-      return step.webhook;
-  }
+  return ((step as unknown as Record<string, unknown>)[step.type] ?? {}) as Record<string, unknown>;
 }
+
+/**
+ * Kinds this runner can execute today: dispatched to the service that owns them. Any other kind fails its
+ * step with a clear error instead of waiting for a result that would never come.
+ */
+export const executableKinds: ReadonlySet<string> = new Set(['webhook']);
+
+/** Does the run carry on after this step failed? (`on_error: continue`) */
+const continuesOnError = (step: Step) => step.on_error === 'continue';
 
 function eventTime(event: unknown): string {
   const e = event as { at?: string; input?: { at?: string } };
@@ -103,33 +110,43 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       const at = eventTime(event);
       const previous = context.steps[step.id];
       const attempt = (previous?.attempts ?? 0) + 1;
+      const scope = expressionContext(context, at);
       let input: Record<string, unknown> | undefined;
       let error: StepRecord['error'];
+      let skipped = false;
       try {
-        input = renderTemplate(stepParameters(step), expressionContext(context, at)) as Record<
-          string,
-          unknown
-        >;
+        skipped = step.if !== undefined && compileExpression(step.if)(scope) !== true;
+        if (!skipped) input = renderTemplate(stepParameters(step), scope) as Record<string, unknown>;
       } catch (cause) {
         error = { code: 'template_failed', message: describeError(cause) };
+      }
+      if (!skipped && !error && !executableKinds.has(step.type)) {
+        error = {
+          code: 'step_kind_unavailable',
+          message: `${step.type} steps cannot run yet: no riskloop service executes them`,
+        };
       }
       const record: StepRecord = {
         id: step.id,
         type: step.type,
-        status: error ? 'failed' : 'running',
+        status: skipped ? 'skipped' : error ? 'failed' : 'running',
         ...(input ? { input } : {}),
-        ...(error ? { error, finishedAt: at } : {}),
+        ...(error ? { error } : {}),
+        ...(error || skipped ? { finishedAt: at } : {}),
         attempts: attempt,
         startedAt: at,
       };
+      const failsRun = error !== undefined && !continuesOnError(step) ? error : undefined;
       return {
         steps: { ...context.steps, [step.id]: record },
         path: [...context.path, step.id],
-        ...(error ? { error: { code: error.code, message: `step ${step.id}: ${error.message}` } } : {}),
+        ...(failsRun
+          ? { error: { code: failsRun.code, message: `step ${step.id}: ${failsRun.message}` } }
+          : {}),
       };
     });
 
-  const finishStep = (stepId: string) =>
+  const finishStep = (stepId: string, continueOnError: boolean) =>
     assign(({ context, event }: { context: RunContext; event: RunEvent }) => {
       const previous = context.steps[stepId];
       if (!previous) return {};
@@ -144,7 +161,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       };
       return {
         steps: { ...context.steps, [stepId]: record },
-        ...(ok
+        ...(ok || continueOnError
           ? {}
           : { error: { code: event.error.code, message: `step ${stepId}: ${event.error.message}` } }),
       };
@@ -159,6 +176,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
   definition.steps.forEach((step, index) => {
     const next = definition.steps[index + 1];
     const onSuccess = next ? stateOf(next.id) : 'succeeded';
+    const onFailure = continuesOnError(step) ? onSuccess : 'failed';
     states[stateOf(step.id)] = {
       entry: [
         enterStep(step),
@@ -179,13 +197,25 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       ],
       always: [
         {
+          guard: ({ context }: { context: RunContext }) => context.steps[step.id]?.status === 'skipped',
+          target: onSuccess,
+        },
+        {
           guard: ({ context }: { context: RunContext }) => context.steps[step.id]?.status === 'failed',
-          target: 'failed',
+          target: onFailure,
         },
       ],
       on: {
-        'step.succeeded': { guard: isCurrent(step.id), target: onSuccess, actions: finishStep(step.id) },
-        'step.failed': { guard: isCurrent(step.id), target: 'failed', actions: finishStep(step.id) },
+        'step.succeeded': {
+          guard: isCurrent(step.id),
+          target: onSuccess,
+          actions: finishStep(step.id, continuesOnError(step)),
+        },
+        'step.failed': {
+          guard: isCurrent(step.id),
+          target: onFailure,
+          actions: finishStep(step.id, continuesOnError(step)),
+        },
       },
     };
   });

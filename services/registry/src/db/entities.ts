@@ -14,9 +14,16 @@ export const Workflow = defineEntity({
     activeVersion: p.integer().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
+    tags: p.array().default([]),
     rowVersion: p.integer().version(),
   }),
-  indexes: [{ name: 'workflows_tenant_idx', properties: ['tenantId', 'createdAt'] }],
+  indexes: [
+    { name: 'workflows_tenant_idx', properties: ['tenantId', 'createdAt'] },
+    {
+      name: 'workflows_tags_idx',
+      expression: 'create index "workflows_tags_idx" on "registry"."workflows" using gin ("tags")',
+    },
+  ],
 });
 
 export const WorkflowVersion = defineEntity({
@@ -28,9 +35,12 @@ export const WorkflowVersion = defineEntity({
     tenantId: p.text(),
     definition: p.json<Record<string, unknown>>(),
     createdBy: p.text(),
+    /** Why this version exists (the `reason` of the edit); null for version 1. */
+    reason: p.text().nullable(),
     createdAt: p.datetime(),
   }),
   primaryKeys: ['workflowId', 'version'],
+  indexes: [{ name: 'workflow_versions_tenant_idx', properties: ['tenantId', 'workflowId'] }],
 });
 
 export const ChangeLogEntry = defineEntity({

@@ -1,0 +1,49 @@
+/** Request bodies in JSON or YAML, and responses in the format the caller accepts. */
+import { parseYaml, toYaml } from '@riskloop/definitions';
+import { RiskloopError } from '@riskloop/kit';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+const isYaml = (type: string) => /\b(application|text)\/(x-)?yaml\b/.test(type);
+
+/** The body as a value: JSON, or YAML when sent as `application/yaml`. */
+export async function readBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (isYaml(type)) return parseYaml(await c.req.text());
+  if (!type.includes('json')) {
+    throw new RiskloopError(
+      'unsupported_media_type',
+      'send the body as application/json or application/yaml',
+      { status: 415 },
+    );
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new RiskloopError('bad_json', 'the body is not valid JSON', { status: 400 });
+  }
+}
+
+/** A JSON object body (e.g. a run payload); an empty body is `{}`. */
+export async function readObject(c: Context): Promise<Record<string, unknown>> {
+  if (c.req.header('content-length') === '0') return {};
+  const body = await readBody(c);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw RiskloopError.invalid('the body must be a JSON object', '(body)');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Answer in YAML when the caller accepts it (and not JSON first), else JSON. */
+export function respond(
+  c: Context,
+  value: unknown,
+  status: ContentfulStatusCode = 200,
+  headers: Record<string, string> = {},
+): Response {
+  const accept = c.req.header('accept') ?? '';
+  if (isYaml(accept) && !accept.includes('application/json')) {
+    return c.body(toYaml(value), status, { ...headers, 'content-type': 'application/yaml; charset=utf-8' });
+  }
+  return c.json(value, status, headers);
+}
