@@ -3,6 +3,7 @@
  * log, listing with filters and cursors, YAML in and out, dry runs, and runs pinned to their version.
  */
 import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import { invalidDefinitions } from '@riskloop/definitions/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: Platform;
@@ -286,5 +287,42 @@ describe('version pinning', () => {
     expect(run2.workflowVersion).toBe(2);
     expect(run2.steps[0].input.url).toContain('/fast-v2');
     sink.respond({});
+  });
+});
+
+describe('bad definitions through the API', () => {
+  it.each(invalidDefinitions)('422 for %s, naming the field', async (_title, input, errors) => {
+    const response = await api('POST', '/api/workflows', input);
+    expect(response.status).toBe(422);
+    expect(response.type).toContain('application/problem+json');
+    expect(response.body.errors).toEqual(errors);
+  });
+
+  it('refuses a YAML bomb and a 10 MB body quickly, creating nothing', async () => {
+    const before = (await api('GET', '/api/workflows?limit=200')).body.items.length as number;
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map(
+        (k, i) =>
+          `${k}: &${k} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+    ].join('\n');
+    const refused = await api('POST', '/api/workflows', `${bomb}\nname: boom\n`, {
+      'content-type': 'application/yaml',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('bad_yaml');
+    const huge = await api('POST', '/api/workflows', JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect((await api('GET', '/api/workflows?limit=200')).body.items.length).toBe(before);
+  });
+
+  it('serves the definition language as JSON Schema', async () => {
+    const schema = await api('GET', '/api/schemas/workflow-definition');
+    expect(schema.status).toBe(200);
+    expect(schema.body.$schema).toContain('2020-12');
+    expect(schema.text).toContain('"const":"approval"');
   });
 });

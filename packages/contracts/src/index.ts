@@ -63,3 +63,4 @@ export type { StreamSpec } from './streams.ts';
 export { RunRequestBody, RunAccepted, Problem } from './api.ts';
 export { formatPath, fieldErrors } from './issues.ts';
 export type { FieldError } from './issues.ts';
+export { workflowDefinitionJsonSchema } from './json-schema.ts';

@@ -3,6 +3,7 @@
  * never from the body, path or a header the caller chooses. Work is delegated to the services over NATS.
  */
 import type { BusConnection } from '@riskloop/bus';
+import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
 import type { Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -46,6 +47,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     await next();
   });
 
+  app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
   app.route('/api', runRoutes({ bus }));
 

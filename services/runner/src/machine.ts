@@ -116,15 +116,16 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       let skipped = false;
       try {
         skipped = step.if !== undefined && compileExpression(step.if)(scope) !== true;
-        if (!skipped) input = renderTemplate(stepParameters(step), scope) as Record<string, unknown>;
+        if (!skipped && !executableKinds.has(step.type)) {
+          error = {
+            code: 'step_kind_unavailable',
+            message: `${step.type} steps cannot run yet: no riskloop service executes them`,
+          };
+        } else if (!skipped) {
+          input = renderTemplate(stepParameters(step), scope) as Record<string, unknown>;
+        }
       } catch (cause) {
         error = { code: 'template_failed', message: describeError(cause) };
-      }
-      if (!skipped && !error && !executableKinds.has(step.type)) {
-        error = {
-          code: 'step_kind_unavailable',
-          message: `${step.type} steps cannot run yet: no riskloop service executes them`,
-        };
       }
       const record: StepRecord = {
         id: step.id,

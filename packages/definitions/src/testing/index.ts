@@ -1,0 +1,1 @@
+export { invalidDefinitions, definition as validDefinition } from './invalid-definitions.ts';
