@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON bodies of our own API: typing every response adds noise, not safety.
-    files: ['test/**', '**/*.test.ts'],
+    files: ['test/**', '**/*.test.ts', 'packages/testkit/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

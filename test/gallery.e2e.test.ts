@@ -4,7 +4,15 @@
  * it succeeds, or it fails the first step of a kind this build cannot execute yet with a clear error,
  * never hangs.
  */
-import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import {
+  apiClient,
+  createTenant,
+  startPlatform,
+  startSink,
+  waitFor,
+  type Platform,
+  type Sink,
+} from '@riskloop/testkit';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,14 +24,12 @@ let platform: Platform;
 let sink: Sink;
 let apiKey: string;
 
-async function api(method: string, path: string, body?: string, type = 'application/json') {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': type },
-    ...(body === undefined ? {} : { body }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const client = apiClient(
+  () => platform.gatewayUrl,
+  () => apiKey,
+);
+const api = async (method: string, path: string, body?: string, type = 'application/json') =>
+  (await client(method, path, { body, headers: { 'content-type': type } })) as { status: number; body: any };
 
 const sample = (file: string, suffix: string): Record<string, unknown> => {
   const path = `${examples}samples/${file.replace(/\.yaml$/, suffix)}`;
@@ -36,12 +42,7 @@ const local = (yaml: string) => yaml.replace(/https?:\/\/[a-z0-9.-]+\.example(?=
 beforeAll(async () => {
   sink = await startSink();
   platform = await startPlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
-  const tenant = await runScript(
-    'services/gateway/src/cli/main.ts',
-    ['tenant', 'create', 'acme', '--json'],
-    platform.env,
-  );
-  apiKey = (JSON.parse(tenant.stdout) as { apiKey: string }).apiKey;
+  apiKey = await createTenant(platform.env, 'acme');
 }, 120_000);
 
 afterAll(async () => {

@@ -5,6 +5,7 @@
  */
 import {
   connectTestBus,
+  createTenant,
   createTestDatabase,
   natsUrl,
   runScript,
@@ -62,12 +63,7 @@ it('a relay sent SIGTERM finishes the call it is making, reports it, and exits 0
     services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'],
   });
   try {
-    const tenant = await runScript(
-      'services/gateway/src/cli/main.ts',
-      ['tenant', 'create', 'acme', '--json'],
-      platform.env,
-    );
-    const apiKey = (JSON.parse(tenant.stdout) as { apiKey: string }).apiKey;
+    const apiKey = await createTenant(platform.env, 'acme');
     const call = async (path: string, body: unknown) => {
       const r = await fetch(`${platform.gatewayUrl}${path}`, {
         method: body === undefined ? 'GET' : 'POST',

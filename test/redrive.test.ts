@@ -2,7 +2,15 @@
  * NATS is the fast path and may lose a message (DESIGN.md): a run whose step command or step result was
  * lost is re-driven from PostgreSQL, and the external effect still happens exactly once.
  */
-import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import {
+  apiClient,
+  createTenant,
+  startPlatform,
+  startSink,
+  waitFor,
+  type Platform,
+  type Sink,
+} from '@riskloop/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let platform: Platform;
@@ -10,14 +18,14 @@ let sink: Sink;
 let apiKey: string;
 let workflowId: string;
 
-async function api(path: string, body?: unknown) {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await response.json()) as Record<string, any>;
-}
+const client = apiClient(
+  () => platform.gatewayUrl,
+  () => apiKey,
+);
+/** GET without a body, POST with one; the answer's JSON. */
+const api = async (path: string, body?: unknown) =>
+  (await client(body === undefined ? 'GET' : 'POST', path, body === undefined ? {} : { body }))
+    .body as Record<string, any>;
 
 const streamName = (name: string) => `${platform.testBus.prefix}_${name}`;
 const pendingIn = async (name: string) =>
@@ -30,12 +38,7 @@ beforeAll(async () => {
     services: ['registry', 'trigger-router', 'runner', 'gateway'],
     env: { RUNNER_STALL_MS: '1500' },
   });
-  const tenant = await runScript(
-    'services/gateway/src/cli/main.ts',
-    ['tenant', 'create', 'acme', '--json'],
-    platform.env,
-  );
-  apiKey = (JSON.parse(tenant.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
+  apiKey = await createTenant(platform.env, 'acme');
   const created = await api('/api/workflows', {
     name: 'one webhook',
     triggers: [{ type: 'manual' }],

@@ -2,7 +2,15 @@
  * The registry through the public API: immutable versions with reasons, lifecycle with 409s, the change
  * log, listing with filters and cursors, YAML in and out, dry runs, and runs pinned to their version.
  */
-import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import {
+  apiClient,
+  createTenant,
+  startPlatform,
+  startSink,
+  waitFor,
+  type Platform,
+  type Sink,
+} from '@riskloop/testkit';
 import { invalidDefinitions } from '@riskloop/definitions/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,37 +18,12 @@ let platform: Platform;
 let sink: Sink;
 let apiKey: string;
 
-interface Answer {
-  status: number;
-  type: string;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const h = new Headers({ authorization: `Bearer ${apiKey}`, ...headers });
-  if (body !== undefined && !h.has('content-type')) h.set('content-type', 'application/json');
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: h,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  return {
-    status: response.status,
-    type,
-    headers: response.headers,
-    text,
-    body: type.includes('json') && text ? JSON.parse(text) : undefined,
-  };
-}
+const client = apiClient(
+  () => platform.gatewayUrl,
+  () => apiKey,
+);
+const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  client(method, path, { body, headers });
 
 const webhookWorkflow = (name: string, path = '/hook', tags: string[] = []) => ({
   name,
@@ -52,12 +35,7 @@ const webhookWorkflow = (name: string, path = '/hook', tags: string[] = []) => (
 beforeAll(async () => {
   sink = await startSink();
   platform = await startPlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
-  const tenant = await runScript(
-    'services/gateway/src/cli/main.ts',
-    ['tenant', 'create', 'acme', '--json'],
-    platform.env,
-  );
-  apiKey = (JSON.parse(tenant.stdout) as { apiKey: string }).apiKey;
+  apiKey = await createTenant(platform.env, 'acme');
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,8 @@
  * that held them: nothing lost, and each external effect (idempotency key) reaches the sink exactly once.
  */
 import {
-  runScript,
+  apiClient,
+  createTenant,
   startPlatform,
   startSink,
   waitFor,
@@ -19,14 +20,14 @@ let apiKey: string;
 let workflowId: string;
 let runners: ServiceProcess[];
 
-async function api(path: string, body?: unknown) {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await response.json()) as Record<string, any>;
-}
+const client = apiClient(
+  () => platform.gatewayUrl,
+  () => apiKey,
+);
+/** GET without a body, POST with one; the answer's JSON. */
+const api = async (path: string, body?: unknown) =>
+  (await client(body === undefined ? 'GET' : 'POST', path, body === undefined ? {} : { body }))
+    .body as Record<string, any>;
 
 async function startRuns(count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -58,12 +59,7 @@ beforeAll(async () => {
     env: { RUNNER_ACK_WAIT_MS: '3000' },
   });
   runners = [await platform.start('runner'), await platform.start('runner')];
-  const tenant = await runScript(
-    'services/gateway/src/cli/main.ts',
-    ['tenant', 'create', 'acme', '--json'],
-    platform.env,
-  );
-  apiKey = (JSON.parse(tenant.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
+  apiKey = await createTenant(platform.env, 'acme');
   const step = (id: string) => ({
     id,
     type: 'webhook',

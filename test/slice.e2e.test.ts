@@ -2,7 +2,15 @@
  * The walking skeleton end to end over real ports: every service in its own process, the gateway over
  * HTTP, NATS JetStream, PostgreSQL, and a local HTTP sink receiving the webhook.
  */
-import { runScript, startPlatform, startSink, waitFor, type Platform, type Sink } from '@riskloop/testkit';
+import {
+  apiClient,
+  createTenant,
+  startPlatform,
+  startSink,
+  waitFor,
+  type Platform,
+  type Sink,
+} from '@riskloop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let platform: Platform;
@@ -28,36 +36,19 @@ const definition = (url: string) => ({
   ],
 });
 
-async function api(path: string, init: RequestInit & { key?: string | null } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? apiKey}`);
-  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
-  const response = await fetch(`${platform.gatewayUrl}${path}`, { ...init, headers });
-  const text = await response.text();
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    body: text ? (JSON.parse(text) as Record<string, any>) : {},
-  };
-}
-
-/** The operator's CLI creates the tenant and prints its admin key. */
-async function createTenant(name: string): Promise<string> {
-  const result = await runScript(
-    'services/gateway/src/cli/main.ts',
-    ['tenant', 'create', name, '--json'],
-    platform.env,
-  );
-  expect(result.code, result.stderr).toBe(0);
-  const key = (JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { apiKey: string }).apiKey;
-  expect(key).toMatch(/^rlk_/);
-  return key;
-}
+const client = apiClient(
+  () => platform.gatewayUrl,
+  () => apiKey,
+);
+const api = (
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string>; key?: string | null } = {},
+) => client(init.method ?? 'GET', path, init);
 
 beforeAll(async () => {
   sink = await startSink();
   platform = await startPlatform();
-  apiKey = await createTenant('acme');
+  apiKey = await createTenant(platform.env, 'acme');
 }, 120_000);
 
 afterAll(async () => {
@@ -240,7 +231,7 @@ describe('bad input', () => {
   });
 
   it("does not show one tenant's workflows or runs to another", async () => {
-    const otherKey = await createTenant('globex');
+    const otherKey = await createTenant(platform.env, 'globex');
     const created = await api('/api/workflows', {
       method: 'POST',
       body: JSON.stringify(definition(sink.url)),

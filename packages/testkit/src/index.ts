@@ -8,3 +8,5 @@ export { repoRoot, runScript, serviceNames, startProcess, waitFor } from './proc
 export type { ScriptResult, ServiceName, ServiceProcess, StartOptions } from './processes.ts';
 export { startPlatform } from './platform.ts';
 export type { Platform, PlatformOptions } from './platform.ts';
+export { apiClient, createTenant } from './api.ts';
+export type { Api, ApiAnswer, ApiCall } from './api.ts';
