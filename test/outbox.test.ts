@@ -16,13 +16,12 @@ import {
   connectTestBus,
   createTestDatabase,
   natsUrl,
-  repoRoot,
+  runScript,
   waitFor,
   type TestBus,
   type TestDatabase,
 } from '@riskloop/testkit';
 import type { Subscription } from '@nats-io/transport-node';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -92,22 +91,6 @@ function publishAttempts(subject: string): { ids: string[]; sub: Subscription } 
   return { ids, sub };
 }
 
-/** Run a fixture to its end; resolves on 'close', once its output is fully read (`exit` can come first). */
-function runFixture(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
-
 type Row = { id: string; sent_at: Date | null };
 const rows = (tenant: string) =>
   db.query<Row>(`select id, sent_at from "${schema}"."outbox" where tenant_id = $1 order by id`, [tenant]);
@@ -116,7 +99,7 @@ describe('the outbox', () => {
   it('a process killed after commit and before publish still sends the message exactly once after restart', async () => {
     const tenant = 'crash';
     const id = randomUUID();
-    const result = await runFixture('test/fixtures/outbox-crash.ts', {
+    const result = await runScript('test/fixtures/outbox-crash.ts', [], {
       DATABASE_URL: db.url,
       NATS_URL: natsUrl(),
       NATS_PREFIX: testBus.prefix,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { durationMs, WorkflowDefinition, type WorkflowDefinitionInput } from './definition.ts';
+import { WorkflowDefinition, type WorkflowDefinitionInput } from './definition.ts';
+import { durationMs } from './duration.ts';
 import { fieldErrors, type FieldError } from './issues.ts';
 
 const minimal = (): WorkflowDefinitionInput => ({

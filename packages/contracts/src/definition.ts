@@ -8,20 +8,6 @@ import { z } from 'zod';
 import { Step } from './steps.ts';
 import { Expression, Trigger } from './triggers.ts';
 
-export { Duration, durationMs } from './duration.ts';
-export { StepId, RetryPolicy, OnError, WebhookStep, Step, stepKinds, relayStepTypes } from './steps.ts';
-export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
-export {
-  Expression,
-  Trigger,
-  KriBreachTrigger,
-  EventTrigger,
-  ScheduleTrigger,
-  ManualTrigger,
-  WebhookTrigger,
-} from './triggers.ts';
-export type { TriggerType } from './triggers.ts';
-
 /** A KRI event type this workflow's steps may emit (`emit_kri`); effects are declared per tenant. */
 export const EmittedEvent = z.string().regex(/^[a-z0-9_]{1,100}$/, 'an event type is lower_snake_case');
 

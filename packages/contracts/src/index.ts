@@ -1,16 +1,8 @@
 export { subjects } from './subjects.ts';
 export { CloudEvent, cloudEvent, cloudEventOf } from './cloud-event.ts';
 export type { CloudEventInit } from './cloud-event.ts';
+export { Duration, durationMs } from './duration.ts';
 export {
-  Duration,
-  durationMs,
-  StepId,
-  RetryPolicy,
-  OnError,
-  Step,
-  WebhookStep,
-  stepKinds,
-  relayStepTypes,
   Expression,
   Trigger,
   KriBreachTrigger,
@@ -18,17 +10,12 @@ export {
   ScheduleTrigger,
   ManualTrigger,
   WebhookTrigger,
-  EmittedEvent,
-  WorkflowDefinition,
-} from './definition.ts';
-export type {
-  StepKind,
-  StepParams,
-  BranchStep,
-  ParallelStep,
-  TriggerType,
-  WorkflowDefinitionInput,
-} from './definition.ts';
+} from './triggers.ts';
+export type { TriggerType } from './triggers.ts';
+export { StepId, RetryPolicy, OnError, Step, WebhookStep, stepKinds, relayStepTypes } from './steps.ts';
+export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
+export { EmittedEvent, WorkflowDefinition } from './definition.ts';
+export type { WorkflowDefinitionInput } from './definition.ts';
 export {
   eventTypes,
   TriggerInfo,

@@ -119,6 +119,8 @@ export async function waitFor<T>(
 
 export interface ScriptResult {
   code: number | null;
+  /** The signal that ended it (e.g. a fixture that SIGKILLs itself). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -139,6 +141,8 @@ export async function runScript(
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   // 'close', not 'exit': only then has all of stdout been read.
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  return { code, stdout, stderr };
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (c, sig) => resolve([c, sig])),
+  );
+  return { code, signal, stdout, stderr };
 }
