@@ -54,9 +54,11 @@ if listening "$nats_host" "$nats_port"; then
 elif is_local "$nats_host"; then
   command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] || apt_install nats-server
   bin=$(command -v nats-server || echo /usr/sbin/nats-server)
-  mkdir -p /var/lib/nats-server
-  start-stop-daemon --start --oknodo --background --exec "$bin" -- \
-    -a 127.0.0.1 -p "$nats_port" -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  # One store directory per port: never share JetStream storage with another server.
+  store=/var/lib/nats-server; [[ "$nats_port" == 4222 ]] || store="/var/lib/nats-server-$nats_port"
+  mkdir -p "$store"
+  start-stop-daemon --start --background --pidfile "/run/nats-server-$nats_port.pid" --make-pidfile --exec "$bin" -- \
+    -a 127.0.0.1 -p "$nats_port" -js -sd "$store" -l "/var/log/nats-server-$nats_port.log"
   wait_for "$nats_host" "$nats_port" NATS
   echo "ensure-local: started NATS with JetStream"
 else
