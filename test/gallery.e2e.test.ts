@@ -78,7 +78,7 @@ it.each(files)('%s: created, dry-run, activated and run through the API', async 
       const r = await api('GET', `/api/runs/${started.body.runId as string}`);
       return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
     },
-    20_000,
+    30_000,
     `a run of ${file} to end`,
   );
   expect(run.workflowVersion).toBe(1);

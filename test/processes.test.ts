@@ -80,7 +80,7 @@ it('a relay sent SIGTERM finishes the call it is making, reports it, and exits 0
     await call(`/api/workflows/${workflow.id as string}/activate`, {});
     const { runId } = await call(`/api/workflows/${workflow.id as string}/run`, {});
 
-    await waitFor(() => sink.requests.length === 1, 10_000, 'the call to start');
+    await waitFor(() => sink.requests.length === 1, 30_000, 'the call to start');
     const relay = platform.processes.find((p) => p.name === 'relay')!;
     expect(await relay.stop()).toBe(0);
 

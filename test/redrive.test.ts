@@ -59,11 +59,11 @@ const runStatus = async (runId: string) => (await api(`/api/runs/${runId}`)).sta
 
 it('re-dispatches a step command that NATS lost, and the effect happens once', async () => {
   const { runId } = await api(`/api/workflows/${workflowId}/run`, { n: 1 });
-  await waitFor(async () => (await pendingIn('STEPS')) === 1, 10_000, 'the step command');
+  await waitFor(async () => (await pendingIn('STEPS')) === 1, 30_000, 'the step command');
   await platform.testBus.bus.jsm.streams.purge(streamName('STEPS')); // the command is lost
   await platform.start('relay');
 
-  await waitFor(async () => (await runStatus(runId as string)) === 'succeeded', 20_000, 'the re-driven run');
+  await waitFor(async () => (await runStatus(runId as string)) === 'succeeded', 30_000, 'the re-driven run');
   const calls = sink.requests.filter((r) => String(r.headers['idempotency-key']).includes(runId as string));
   expect(calls).toHaveLength(1);
 });
@@ -74,14 +74,14 @@ it('re-sends a step result that NATS lost, without calling the destination again
   const { runId } = await api(`/api/workflows/${workflowId}/run`, { n: 2 });
   const called = () =>
     sink.requests.some((r) => String(r.headers['idempotency-key']).includes(runId as string));
-  await waitFor(called, 10_000, 'the call');
+  await waitFor(called, 30_000, 'the call');
   await runner.stop(); // nobody applies the result while we lose it
-  await waitFor(async () => (await pendingIn('RUNS')) === 1, 10_000, 'the result in RUNS');
+  await waitFor(async () => (await pendingIn('RUNS')) === 1, 30_000, 'the result in RUNS');
   await platform.testBus.bus.jsm.streams.purge(streamName('RUNS')); // the result is lost
   sink.respond({});
   await platform.start('runner', { RUNNER_STALL_MS: '1500' });
 
-  await waitFor(async () => (await runStatus(runId as string)) === 'succeeded', 20_000, 'the re-driven run');
+  await waitFor(async () => (await runStatus(runId as string)) === 'succeeded', 30_000, 'the re-driven run');
   const calls = sink.requests.filter((r) => String(r.headers['idempotency-key']).includes(runId as string));
   expect(calls).toHaveLength(1);
   const [delivery] = await platform.db.query<{ claims: number; status: string }>(

@@ -245,7 +245,7 @@ describe('version pinning', () => {
     const id = (await api('POST', '/api/workflows', webhookWorkflow('pinned', '/slow-v1'))).body.id as string;
     await api('POST', `/api/workflows/${id}/activate`);
     const first = (await api('POST', `/api/workflows/${id}/run`, {})).body.runId as string;
-    await waitFor(() => sink.requests.some((r) => r.path === '/slow-v1'), 10_000, 'v1 to call');
+    await waitFor(() => sink.requests.some((r) => r.path === '/slow-v1'), 30_000, 'v1 to call');
 
     const v2 = await api('PUT', `/api/workflows/${id}`, {
       reason: 'new endpoint',
@@ -258,8 +258,8 @@ describe('version pinning', () => {
       const r = await api('GET', `/api/runs/${runId}`);
       return r.body.status === 'succeeded' ? r.body : undefined;
     };
-    const run1 = await waitFor(() => done(first), 15_000, 'run 1');
-    const run2 = await waitFor(() => done(second), 15_000, 'run 2');
+    const run1 = await waitFor(() => done(first), 30_000, 'run 1');
+    const run2 = await waitFor(() => done(second), 30_000, 'run 2');
     expect(run1.workflowVersion).toBe(1);
     expect(run1.steps[0].input.url).toContain('/slow-v1');
     expect(run2.workflowVersion).toBe(2);

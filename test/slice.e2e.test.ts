@@ -95,7 +95,7 @@ describe('the slice', () => {
         const r = await api(`/api/runs/${runId}`);
         return r.body.status === 'succeeded' ? r.body : undefined;
       },
-      20_000,
+      30_000,
       'the run to succeed',
     );
 
@@ -160,7 +160,7 @@ describe('the slice', () => {
         const r = await api(`/api/runs/${started.body.runId as string}`);
         return r.body.status === 'failed' ? r.body : undefined;
       },
-      20_000,
+      30_000,
       'the run to fail',
     );
     expect(run.steps[0]).toMatchObject({ status: 'failed', error: { code: 'http_400' } });

@@ -100,7 +100,7 @@ export async function startProcess(name: string, options: StartOptions): Promise
 /** Poll `check` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
