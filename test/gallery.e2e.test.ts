@@ -1,8 +1,8 @@
 /**
  * Every example workflow of the product documents (examples/) goes through the real platform: created
  * from its YAML, dry-run with its sample payload, activated, and run. A run reaches an end either way:
- * it succeeds, or it fails the first step of a kind this build cannot execute yet with a clear error,
- * never hangs.
+ * it succeeds (or a `terminate` step ends it), or it fails the first step of a kind this build cannot
+ * execute yet with a clear error; it never hangs.
  */
 import {
   apiClient,
@@ -76,7 +76,7 @@ it.each(files)('%s: created, dry-run, activated and run through the API', async 
   const run = await waitFor(
     async () => {
       const r = await api('GET', `/api/runs/${started.body.runId as string}`);
-      return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
+      return ['succeeded', 'failed', 'cancelled'].includes(r.body.status as string) ? r.body : undefined;
     },
     30_000,
     `a run of ${file} to end`,

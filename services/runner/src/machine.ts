@@ -8,6 +8,7 @@ import type { Step, StepRecord, TriggerInfo, WorkflowDefinition } from '@riskloo
 import { compileExpression, renderTemplate } from '@riskloop/expr';
 import { describeError } from '@riskloop/kit';
 import { assign, setup } from 'xstate';
+import { completeStep, runnerKinds, type Completed } from './runner-steps.ts';
 
 export interface RunInput {
   runId: string;
@@ -22,6 +23,10 @@ export interface RunInput {
 export interface RunContext extends Omit<RunInput, 'at'> {
   steps: Record<string, StepRecord>;
   path: string[];
+  /** Run variables set by `set` steps (absent in snapshots written before they existed). */
+  vars?: Record<string, unknown>;
+  /** How a `terminate` step ended the run. */
+  end?: 'succeeded' | 'failed' | 'cancelled';
   error?: { code: string; message: string };
 }
 
@@ -65,7 +70,7 @@ function expressionContext(context: RunContext, now: string): Record<string, unk
   return {
     trigger: context.trigger.payload,
     steps,
-    vars: {},
+    vars: context.vars ?? {},
     run: { id: context.runId },
     workflow: { id: context.workflowId, version: context.version },
     tenant: { id: context.tenant },
@@ -79,10 +84,11 @@ function stepParameters(step: Step): Record<string, unknown> {
 }
 
 /**
- * Kinds this runner can execute today: dispatched to the service that owns them. Any other kind fails its
- * step with a clear error instead of waiting for a result that would never come.
+ * Kinds dispatched to the service that owns them today. A kind neither dispatched nor completed by the
+ * runner (`runner-steps.ts`) fails its step with a clear error instead of waiting for a result that would
+ * never come.
  */
-export const executableKinds: ReadonlySet<string> = new Set(['webhook']);
+export const dispatchedKinds: ReadonlySet<string> = new Set(['webhook']);
 
 /** Does the run carry on after this step failed? (`on_error: continue`) */
 const continuesOnError = (step: Step) => step.on_error === 'continue';
@@ -114,33 +120,59 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       let input: Record<string, unknown> | undefined;
       let error: StepRecord['error'];
       let skipped = false;
+      let completed: Completed | undefined;
       try {
         skipped = step.if !== undefined && compileExpression(step.if)(scope) !== true;
-        if (!skipped && !executableKinds.has(step.type)) {
+        if (skipped) {
+          // nothing to do
+        } else if (runnerKinds.has(step.type)) {
+          completed = completeStep(step, scope);
+          input = completed.input;
+        } else if (!dispatchedKinds.has(step.type)) {
           error = {
             code: 'step_kind_unavailable',
             message: `${step.type} steps cannot run yet: no riskloop service executes them`,
           };
-        } else if (!skipped) {
+        } else {
           input = renderTemplate(stepParameters(step), scope) as Record<string, unknown>;
         }
       } catch (cause) {
         error = { code: 'template_failed', message: describeError(cause) };
+        completed = undefined;
       }
+      const status: StepRecord['status'] = skipped
+        ? 'skipped'
+        : error
+          ? 'failed'
+          : completed
+            ? 'succeeded'
+            : 'running';
       const record: StepRecord = {
         id: step.id,
         type: step.type,
-        status: skipped ? 'skipped' : error ? 'failed' : 'running',
+        status,
         ...(input ? { input } : {}),
+        ...(completed ? { output: completed.output, durationMs: 0 } : {}),
         ...(error ? { error } : {}),
-        ...(error || skipped ? { finishedAt: at } : {}),
+        ...(status === 'running' ? {} : { finishedAt: at }),
         attempts: attempt,
         startedAt: at,
       };
+      const end = completed?.end;
       const failsRun = error !== undefined && !continuesOnError(step) ? error : undefined;
       return {
         steps: { ...context.steps, [step.id]: record },
         path: [...context.path, step.id],
+        ...(completed?.vars ? { vars: { ...context.vars, ...completed.vars } } : {}),
+        ...(end ? { end: end.status } : {}),
+        ...(end && end.status !== 'succeeded'
+          ? {
+              error: {
+                code: `terminated_${end.status}`,
+                message: `step ${step.id}: ${end.reason ?? `the run was ${end.status}`}`,
+              },
+            }
+          : {}),
         ...(failsRun
           ? { error: { code: failsRun.code, message: `step ${step.id}: ${failsRun.message}` } }
           : {}),
@@ -197,8 +229,15 @@ export function compileWorkflow(definition: WorkflowDefinition) {
         }),
       ],
       always: [
+        ...(['succeeded', 'failed', 'cancelled'] as const).map((end) => ({
+          guard: ({ context }: { context: RunContext }) =>
+            context.steps[step.id]?.status === 'succeeded' && context.end === end,
+          target: end,
+        })),
         {
-          guard: ({ context }: { context: RunContext }) => context.steps[step.id]?.status === 'skipped',
+          // Skipped, or completed by the runner in this very transition.
+          guard: ({ context }: { context: RunContext }) =>
+            context.steps[step.id]?.status === 'skipped' || context.steps[step.id]?.status === 'succeeded',
           target: onSuccess,
         },
         {
@@ -238,6 +277,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       ...states,
       succeeded: { type: 'final' },
       failed: { type: 'final' },
+      cancelled: { type: 'final' },
     } as never,
   });
 }

@@ -38,6 +38,7 @@ export function toRunView(row: RunRow): RunView {
 export function statusOf(value: unknown): RunView['status'] {
   if (value === 'succeeded') return 'succeeded';
   if (value === 'failed') return 'failed';
+  if (value === 'cancelled') return 'cancelled';
   return 'running';
 }
 
