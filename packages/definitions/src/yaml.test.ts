@@ -88,3 +88,9 @@ describe('parseYaml', () => {
     expect(error.message).toMatch(/line/i);
   });
 });
+
+test('refuses tags the schema does not know instead of reading them as strings', () => {
+  for (const text of ['name: !!js/function "function () {}"', 'name: !custom value']) {
+    expect(() => parseYaml(text)).toThrow(expect.objectContaining({ code: 'bad_yaml' }));
+  }
+});

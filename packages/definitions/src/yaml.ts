@@ -2,7 +2,7 @@
  * Definitions as YAML: parsed with limits (no alias expansion bombs, bounded size) and printed for export.
  */
 import { RiskloopError } from '@riskloop/kit';
-import { parse, stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 
 /** Larger documents are refused before parsing. */
 export const maxYamlBytes = 1024 * 1024;
@@ -14,8 +14,18 @@ export function parseYaml(text: string): unknown {
     });
   }
   try {
+    const document = parseDocument(text, {
+      prettyErrors: true,
+      strict: true,
+      uniqueKeys: true,
+      logLevel: 'silent',
+    });
+    // A tag the schema does not know (`!!js/function`, `!custom`) is a warning to the yaml library; for a
+    // definition it is a mistake, and it must not pass as a plain string.
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem) throw problem;
     // maxAliasCount stops billion-laughs documents: each alias may be expanded at most this often.
-    return parse(text, { maxAliasCount: 50, prettyErrors: true, strict: true, uniqueKeys: true }) as unknown;
+    return document.toJS({ maxAliasCount: 50 }) as unknown;
   } catch (error) {
     // The first line holds the reason and position; the rest is a source excerpt.
     const message = (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)).replace(
