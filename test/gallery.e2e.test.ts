@@ -4,32 +4,18 @@
  * it succeeds (or a `terminate` step ends it), or it fails the first step of a kind this build cannot
  * execute yet with a clear error; it never hangs.
  */
-import {
-  apiClient,
-  createTenant,
-  startPlatform,
-  startSink,
-  waitFor,
-  type Platform,
-  type Sink,
-} from '@riskloop/testkit';
+import { usePlatform, waitFor } from '@riskloop/testkit';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+
+const e2e = usePlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const files = readdirSync(examples).filter((f) => f.endsWith('.yaml'));
 
-let platform: Platform;
-let sink: Sink;
-let apiKey: string;
-
-const client = apiClient(
-  () => platform.gatewayUrl,
-  () => apiKey,
-);
 const api = async (method: string, path: string, body?: string, type = 'application/json') =>
-  (await client(method, path, { body, headers: { 'content-type': type } })) as { status: number; body: any };
+  (await e2e.api(method, path, { body, headers: { 'content-type': type } })) as { status: number; body: any };
 
 const sample = (file: string, suffix: string): Record<string, unknown> => {
   const path = `${examples}samples/${file.replace(/\.yaml$/, suffix)}`;
@@ -37,18 +23,7 @@ const sample = (file: string, suffix: string): Record<string, unknown> => {
 };
 
 /** The examples call `*.example` hosts; here those calls go to a local sink instead. */
-const local = (yaml: string) => yaml.replace(/https?:\/\/[a-z0-9.-]+\.example(?=[/'"\s]|$)/g, sink.url);
-
-beforeAll(async () => {
-  sink = await startSink();
-  platform = await startPlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
-  apiKey = await createTenant(platform.env, 'acme');
-}, 120_000);
-
-afterAll(async () => {
-  await platform?.stop();
-  await sink?.close();
-});
+const local = (yaml: string) => yaml.replace(/https?:\/\/[a-z0-9.-]+\.example(?=[/'"\s]|$)/g, e2e.sink.url);
 
 it.each(files)('%s: created, dry-run, activated and run through the API', async (file) => {
   const created = await api(

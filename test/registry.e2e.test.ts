@@ -2,45 +2,20 @@
  * The registry through the public API: immutable versions with reasons, lifecycle with 409s, the change
  * log, listing with filters and cursors, YAML in and out, dry runs, and runs pinned to their version.
  */
-import {
-  apiClient,
-  createTenant,
-  startPlatform,
-  startSink,
-  waitFor,
-  type Platform,
-  type Sink,
-} from '@riskloop/testkit';
+import { usePlatform, waitFor } from '@riskloop/testkit';
 import { invalidDefinitions } from '@riskloop/definitions/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-let platform: Platform;
-let sink: Sink;
-let apiKey: string;
+const e2e = usePlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
 
-const client = apiClient(
-  () => platform.gatewayUrl,
-  () => apiKey,
-);
 const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  client(method, path, { body, headers });
+  e2e.api(method, path, { body, headers });
 
 const webhookWorkflow = (name: string, path = '/hook', tags: string[] = []) => ({
   name,
   tags,
   triggers: [{ type: 'manual' }],
-  steps: [{ id: 'call', type: 'webhook', webhook: { url: `${sink.url}${path}`, body: { from: name } } }],
-});
-
-beforeAll(async () => {
-  sink = await startSink();
-  platform = await startPlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
-  apiKey = await createTenant(platform.env, 'acme');
-}, 120_000);
-
-afterAll(async () => {
-  await platform?.stop();
-  await sink?.close();
+  steps: [{ id: 'call', type: 'webhook', webhook: { url: `${e2e.sink.url}${path}`, body: { from: name } } }],
 });
 
 describe('versions and the change log', () => {
@@ -98,7 +73,7 @@ describe('versions and the change log', () => {
   });
 
   it('accepts and returns YAML', async () => {
-    const yaml = `name: from yaml\ntriggers:\n  - type: manual\nsteps:\n  - id: call\n    type: webhook\n    webhook:\n      url: ${sink.url}/yaml\n`;
+    const yaml = `name: from yaml\ntriggers:\n  - type: manual\nsteps:\n  - id: call\n    type: webhook\n    webhook:\n      url: ${e2e.sink.url}/yaml\n`;
     const created = await api('POST', '/api/workflows', yaml, { 'content-type': 'application/yaml' });
     expect(created.status).toBe(201);
     const asYaml = await api('GET', `/api/workflows/${created.body.id as string}/versions/1`, undefined, {
@@ -191,12 +166,12 @@ describe('dry run', () => {
           id: 'page',
           type: 'webhook',
           if: 'trigger.severity == "critical"',
-          webhook: { url: `${sink.url}/dry`, body: { sev: '{{ trigger.severity }}' } },
+          webhook: { url: `${e2e.sink.url}/dry`, body: { sev: '{{ trigger.severity }}' } },
         },
         {
           id: 'ticket',
           type: 'webhook',
-          webhook: { url: `${sink.url}/dry`, body: { title: 'Fix {{ trigger.cve }}' } },
+          webhook: { url: `${e2e.sink.url}/dry`, body: { title: 'Fix {{ trigger.cve }}' } },
         },
         {
           id: 'emit',
@@ -205,7 +180,7 @@ describe('dry run', () => {
         },
       ],
     };
-    const before = sink.requests.length;
+    const before = e2e.sink.requests.length;
     const report = await api('POST', '/api/workflows/dry-run', {
       definition,
       payload: { severity: 'high', cve: 'CVE-2026-1' },
@@ -235,17 +210,17 @@ describe('dry run', () => {
       decision: 'run',
       input: { body: { sev: 'critical' } },
     });
-    expect(sink.requests.length).toBe(before);
+    expect(e2e.sink.requests.length).toBe(before);
   });
 });
 
 describe('version pinning', () => {
   it('finishes a run on the version it started with; new runs take the new active version', async () => {
-    sink.respond((r) => (r.path === '/slow-v1' ? { delayMs: 1_500 } : {}));
+    e2e.sink.respond((r) => (r.path === '/slow-v1' ? { delayMs: 1_500 } : {}));
     const id = (await api('POST', '/api/workflows', webhookWorkflow('pinned', '/slow-v1'))).body.id as string;
     await api('POST', `/api/workflows/${id}/activate`);
     const first = (await api('POST', `/api/workflows/${id}/run`, {})).body.runId as string;
-    await waitFor(() => sink.requests.some((r) => r.path === '/slow-v1'), 30_000, 'v1 to call');
+    await waitFor(() => e2e.sink.requests.some((r) => r.path === '/slow-v1'), 30_000, 'v1 to call');
 
     const v2 = await api('PUT', `/api/workflows/${id}`, {
       reason: 'new endpoint',
@@ -264,7 +239,7 @@ describe('version pinning', () => {
     expect(run1.steps[0].input.url).toContain('/slow-v1');
     expect(run2.workflowVersion).toBe(2);
     expect(run2.steps[0].input.url).toContain('/fast-v2');
-    sink.respond({});
+    e2e.sink.respond({});
   });
 });
 

@@ -2,31 +2,21 @@
  * Two runner processes side by side split the runs between them, and runs survive `kill -9` of a runner
  * that held them: nothing lost, and each external effect (idempotency key) reaches the sink exactly once.
  */
-import {
-  apiClient,
-  createTenant,
-  startPlatform,
-  startSink,
-  waitFor,
-  type Platform,
-  type ServiceProcess,
-  type Sink,
-} from '@riskloop/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { usePlatform, waitFor, type ServiceProcess } from '@riskloop/testkit';
+import { beforeAll, expect, it } from 'vitest';
 
-let platform: Platform;
-let sink: Sink;
-let apiKey: string;
+const e2e = usePlatform({
+  services: ['registry', 'trigger-router', 'relay', 'gateway'],
+  // A killed runner's unacknowledged events go to the other copy after 3 s.
+  env: { RUNNER_ACK_WAIT_MS: '3000' },
+});
+
 let workflowId: string;
 let runners: ServiceProcess[];
 
-const client = apiClient(
-  () => platform.gatewayUrl,
-  () => apiKey,
-);
 /** GET without a body, POST with one; the answer's JSON. */
 const api = async (path: string, body?: unknown) =>
-  (await client(body === undefined ? 'GET' : 'POST', path, body === undefined ? {} : { body }))
+  (await e2e.api(body === undefined ? 'GET' : 'POST', path, body === undefined ? {} : { body }))
     .body as Record<string, any>;
 
 async function startRuns(count: number): Promise<string[]> {
@@ -43,7 +33,7 @@ async function startRuns(count: number): Promise<string[]> {
 }
 
 async function allSucceeded(runIds: string[]): Promise<boolean> {
-  const rows = await platform.db.query<{ status: string; count: string }>(
+  const rows = await e2e.platform.db.query<{ status: string; count: string }>(
     `select status, count(*) from runner.runs where id = any($1::uuid[]) group by status`,
     [runIds],
   );
@@ -51,19 +41,12 @@ async function allSucceeded(runIds: string[]): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  sink = await startSink();
-  sink.respond({ delayMs: 30 });
-  platform = await startPlatform({
-    services: ['registry', 'trigger-router', 'relay', 'gateway'],
-    // A killed runner's unacknowledged events go to the other copy after 3 s.
-    env: { RUNNER_ACK_WAIT_MS: '3000' },
-  });
-  runners = [await platform.start('runner'), await platform.start('runner')];
-  apiKey = await createTenant(platform.env, 'acme');
+  e2e.sink.respond({ delayMs: 30 });
+  runners = [await e2e.platform.start('runner'), await e2e.platform.start('runner')];
   const step = (id: string) => ({
     id,
     type: 'webhook',
-    webhook: { url: `${sink.url}/${id}`, body: { n: '{{ trigger.n }}' } },
+    webhook: { url: `${e2e.sink.url}/${id}`, body: { n: '{{ trigger.n }}' } },
   });
   const created = await api('/api/workflows', {
     name: 'three webhooks',
@@ -74,15 +57,10 @@ beforeAll(async () => {
   await api(`/api/workflows/${workflowId}/activate`, {});
 }, 120_000);
 
-afterAll(async () => {
-  await platform?.stop();
-  await sink?.close();
-});
-
 it('splits runs between two runner processes', async () => {
   const runIds = await startRuns(60);
   await waitFor(() => allSucceeded(runIds), 60_000, '60 runs to succeed');
-  const byRunner = await platform.db.query<{ processed_by: string; events: string }>(
+  const byRunner = await e2e.platform.db.query<{ processed_by: string; events: string }>(
     `select processed_by, count(*) as events from runner.run_history where run_id = any($1::uuid[]) group by processed_by`,
     [runIds],
   );
@@ -98,7 +76,7 @@ it('finishes every run when the runner holding them is killed with SIGKILL, each
   // Kill while the runs are in flight: some of them have events the victim received but did not ack.
   await waitFor(
     async () => {
-      const [row] = await platform.db.query<{ n: string }>(
+      const [row] = await e2e.platform.db.query<{ n: string }>(
         `select count(*) as n from runner.run_history where processed_by = $1 and run_id = any($2::uuid[])`,
         [victim.ready.instance, runIds],
       );
@@ -112,7 +90,7 @@ it('finishes every run when the runner holding them is killed with SIGKILL, each
   await waitFor(() => allSucceeded(runIds), 90_000, '80 runs to succeed after the kill');
 
   // Runs the victim started were finished by the survivor.
-  const [handedOver] = await platform.db.query<{ n: string }>(
+  const [handedOver] = await e2e.platform.db.query<{ n: string }>(
     `select count(distinct run_id) as n from runner.run_history h
      where run_id = any($1::uuid[]) and processed_by = $2
        and exists (select 1 from runner.run_history o where o.run_id = h.run_id and o.processed_by = $3)`,
@@ -121,7 +99,7 @@ it('finishes every run when the runner holding them is killed with SIGKILL, each
   expect(Number(handedOver?.n)).toBeGreaterThan(0);
 
   // Every step of every run reached the sink exactly once.
-  const keys = sink.requests
+  const keys = e2e.sink.requests
     .map((r) => String(r.headers['idempotency-key']))
     .filter((k) => runIds.some((id) => k.includes(id)));
   expect(keys).toHaveLength(runIds.length * 3);

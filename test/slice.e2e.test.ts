@@ -2,20 +2,10 @@
  * The walking skeleton end to end over real ports: every service in its own process, the gateway over
  * HTTP, NATS JetStream, PostgreSQL, and a local HTTP sink receiving the webhook.
  */
-import {
-  apiClient,
-  createTenant,
-  startPlatform,
-  startSink,
-  waitFor,
-  type Platform,
-  type Sink,
-} from '@riskloop/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, usePlatform, waitFor } from '@riskloop/testkit';
+import { describe, expect, it } from 'vitest';
 
-let platform: Platform;
-let sink: Sink;
-let apiKey: string;
+const e2e = usePlatform();
 
 const definition = (url: string) => ({
   name: 'Notify the control owner',
@@ -36,25 +26,10 @@ const definition = (url: string) => ({
   ],
 });
 
-const client = apiClient(
-  () => platform.gatewayUrl,
-  () => apiKey,
-);
 const api = (
   path: string,
   init: { method?: string; body?: string; headers?: Record<string, string>; key?: string | null } = {},
-) => client(init.method ?? 'GET', path, init);
-
-beforeAll(async () => {
-  sink = await startSink();
-  platform = await startPlatform();
-  apiKey = await createTenant(platform.env, 'acme');
-}, 120_000);
-
-afterAll(async () => {
-  await platform?.stop();
-  await sink?.close();
-});
+) => e2e.api(init.method ?? 'GET', path, init);
 
 describe('the slice', () => {
   it('reports ready once every service answers', async () => {
@@ -73,7 +48,7 @@ describe('the slice', () => {
   it('creates, activates and runs a workflow to succeeded, recording the step', async () => {
     const created = await api('/api/workflows', {
       method: 'POST',
-      body: JSON.stringify(definition(sink.url)),
+      body: JSON.stringify(definition(e2e.sink.url)),
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'draft', latestVersion: 1, activeVersion: null });
@@ -108,7 +83,7 @@ describe('the slice', () => {
       attempts: 1,
       tries: 1,
       input: {
-        url: `${sink.url}/hooks/controls`,
+        url: `${e2e.sink.url}/hooks/controls`,
         body: { text: 'KRI critical_cves_unpatched breached by 7', value: 12 },
       },
       output: { status: 200, body: { received: true } },
@@ -116,7 +91,7 @@ describe('the slice', () => {
     expect(Date.parse(step.finishedAt)).toBeGreaterThanOrEqual(Date.parse(step.startedAt));
     expect(step.durationMs).toBeGreaterThanOrEqual(0);
 
-    const received = sink.requests.filter((r) => r.path === '/hooks/controls');
+    const received = e2e.sink.requests.filter((r) => r.path === '/hooks/controls');
     expect(received).toHaveLength(1);
     expect(received[0]?.json).toEqual({ text: 'KRI critical_cves_unpatched breached by 7', value: 12 });
     expect(received[0]?.headers['idempotency-key']).toMatch(new RegExp(`:${runId}:post:1$`));
@@ -125,7 +100,7 @@ describe('the slice', () => {
   it('starts one run per Idempotency-Key, however often the request is retried', async () => {
     const created = await api('/api/workflows', {
       method: 'POST',
-      body: JSON.stringify(definition(sink.url)),
+      body: JSON.stringify(definition(e2e.sink.url)),
     });
     const id = created.body.id as string;
     await api(`/api/workflows/${id}/activate`, { method: 'POST' });
@@ -143,11 +118,11 @@ describe('the slice', () => {
   });
 
   it('fails the step and the run when the destination answers 4xx, with the reason on the step', async () => {
-    sink.respond((r) =>
+    e2e.sink.respond((r) =>
       r.path === '/hooks/broken' ? { status: 400, body: { error: 'no such channel' } } : {},
     );
-    const def = definition(sink.url);
-    def.steps[0]!.webhook.url = `${sink.url}/hooks/broken`;
+    const def = definition(e2e.sink.url);
+    def.steps[0]!.webhook.url = `${e2e.sink.url}/hooks/broken`;
     const created = await api('/api/workflows', { method: 'POST', body: JSON.stringify(def) });
     const id = created.body.id as string;
     await api(`/api/workflows/${id}/activate`, { method: 'POST' });
@@ -165,7 +140,7 @@ describe('the slice', () => {
     );
     expect(run.steps[0]).toMatchObject({ status: 'failed', error: { code: 'http_400' } });
     expect(run.error.message).toContain('HTTP 400');
-    sink.respond({});
+    e2e.sink.respond({});
   });
 });
 
@@ -196,7 +171,7 @@ describe('bad input', () => {
 
     const unknownField = await api('/api/workflows', {
       method: 'POST',
-      body: JSON.stringify({ ...definition(sink.url), owner_email: 'x@y' }),
+      body: JSON.stringify({ ...definition(e2e.sink.url), owner_email: 'x@y' }),
     });
     expect(unknownField.status).toBe(422);
     expect(unknownField.body.errors).toContainEqual({ path: 'owner_email', message: 'unknown field' });
@@ -212,7 +187,7 @@ describe('bad input', () => {
   it('answers 409 when running a workflow that is not active', async () => {
     const created = await api('/api/workflows', {
       method: 'POST',
-      body: JSON.stringify(definition(sink.url)),
+      body: JSON.stringify(definition(e2e.sink.url)),
     });
     const response = await api(`/api/workflows/${created.body.id as string}/run`, {
       method: 'POST',
@@ -223,7 +198,7 @@ describe('bad input', () => {
   });
 
   it('answers 413 for a body over the limit and 400 for broken JSON', async () => {
-    const huge = JSON.stringify({ ...definition(sink.url), description: 'x'.repeat(2 * 1024 * 1024) });
+    const huge = JSON.stringify({ ...definition(e2e.sink.url), description: 'x'.repeat(2 * 1024 * 1024) });
     const tooLarge = await api('/api/workflows', { method: 'POST', body: huge });
     expect(tooLarge.status).toBe(413);
     const broken = await api('/api/workflows', { method: 'POST', body: '{"name": ' });
@@ -231,10 +206,10 @@ describe('bad input', () => {
   });
 
   it("does not show one tenant's workflows or runs to another", async () => {
-    const otherKey = await createTenant(platform.env, 'globex');
+    const otherKey = await createTenant(e2e.platform.env, 'globex');
     const created = await api('/api/workflows', {
       method: 'POST',
-      body: JSON.stringify(definition(sink.url)),
+      body: JSON.stringify(definition(e2e.sink.url)),
     });
     expect((await api(`/api/workflows/${created.body.id as string}`, { key: otherKey })).status).toBe(404);
     expect(

@@ -10,3 +10,5 @@ export { startPlatform } from './platform.ts';
 export type { Platform, PlatformOptions } from './platform.ts';
 export { apiClient, createTenant } from './api.ts';
 export type { Api, ApiAnswer, ApiCall } from './api.ts';
+export { usePlatform } from './fixture.ts';
+export type { PlatformFixture } from './fixture.ts';
