@@ -18,7 +18,8 @@ const { database } = (await import(`../services/${service}/src/db/index.ts`)) as
 };
 // A scratch database per service, rebuilt from the migrations, so the diff sees only this service's schema.
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const scratch = `riskloop_migrations_${database.schema}`;
+// The pid keeps two checkouts (or two runs) from dropping each other's scratch database.
+const scratch = `riskloop_migrations_${database.schema}_${process.pid}`;
 await dropDatabase(server, scratch);
 const url = Object.assign(new URL(server), { pathname: `/${scratch}` }).toString();
 await ensureDatabase(url);

@@ -28,7 +28,10 @@ export {
   DeadLetter,
   RunnerInbound,
   StepCommand,
+  RunSignal,
 } from './messages.ts';
+export { stepExecutors, stepExecutorOf } from './step-executors.ts';
+export type { StepExecutor } from './step-executors.ts';
 export {
   WorkflowStatus,
   WorkflowView,

@@ -10,6 +10,7 @@ export const eventTypes = {
   stepExec: 'riskloop.step.exec',
   stepSucceeded: 'riskloop.step.succeeded',
   stepFailed: 'riskloop.step.failed',
+  runSignal: 'riskloop.run.signal',
   workflowActivated: 'riskloop.workflow.activated',
   workflowPaused: 'riskloop.workflow.paused',
   workflowArchived: 'riskloop.workflow.archived',
@@ -72,6 +73,19 @@ export type StepError = z.infer<typeof StepError>;
 export const StepFailed = StepResultBase.extend({ error: StepError });
 export type StepFailed = z.infer<typeof StepFailed>;
 
+/**
+ * An outside event forwarded to the runner for runs that wait for it (`wait: { event: { type } }`). The
+ * trigger-router forwards every external event and KRI breach/recovery it accepts, once per source event.
+ */
+export const RunSignal = z.object({
+  /** The outside event's own type, e.g. `policy.violation.created` or `kri.threshold.recovered`. */
+  eventType: z.string().min(1),
+  /** The outside event's id (its source's id): a run consumes each signal once. */
+  sourceId: z.string().min(1),
+  data: z.unknown(),
+});
+export type RunSignal = z.infer<typeof RunSignal>;
+
 /** Data of every `workflow.*` event: which workflow, the version concerned (active or new), who. */
 export const WorkflowChanged = z.object({
   workflowId: z.uuid(),
@@ -101,6 +115,7 @@ export const RunnerInbound = z.discriminatedUnion('type', [
   cloudEventOf(RunStart).extend({ type: z.literal(eventTypes.runStart) }),
   cloudEventOf(StepSucceeded).extend({ type: z.literal(eventTypes.stepSucceeded) }),
   cloudEventOf(StepFailed).extend({ type: z.literal(eventTypes.stepFailed) }),
+  cloudEventOf(RunSignal).extend({ type: z.literal(eventTypes.runSignal) }),
 ]);
 export type RunnerInbound = z.infer<typeof RunnerInbound>;
 

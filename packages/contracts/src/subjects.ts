@@ -14,6 +14,11 @@ export const subjects = {
   runStart: (tenant: string) => `run.start.${token(tenant)}`,
   /** Something happened to a run (a step result, a timer, a decision): any -> runner. */
   runEvent: (tenant: string, run: string) => `run.event.${token(tenant)}.${token(run)}`,
+  /**
+   * An event from outside (a breach, a recovery, another system's event) that waiting runs may be
+   * waiting for: trigger-router -> runner, which matches it against the runs' `wait: { event }` steps.
+   */
+  runSignal: (tenant: string) => `run.signal.${token(tenant)}`,
   /** Execute a step of `kind`: runner -> the service that owns the kind. */
   stepExec: (kind: string, tenant: string) => `step.exec.${token(kind)}.${token(tenant)}`,
   /** Every step command of one kind, for the owning service's consumer. */

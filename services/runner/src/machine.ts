@@ -4,7 +4,13 @@
  * `dispatch` it; the host turns that action into a step command in the outbox after the commit
  * (DESIGN.md, durability rule 7). Results come back as events.
  */
-import type { Step, StepRecord, TriggerInfo, WorkflowDefinition } from '@riskloop/contracts';
+import {
+  stepExecutorOf,
+  type Step,
+  type StepRecord,
+  type TriggerInfo,
+  type WorkflowDefinition,
+} from '@riskloop/contracts';
 import { compileExpression, renderTemplate } from '@riskloop/expr';
 import { describeError } from '@riskloop/kit';
 import { assign, setup } from 'xstate';
@@ -83,13 +89,6 @@ function stepParameters(step: Step): Record<string, unknown> {
   return ((step as unknown as Record<string, unknown>)[step.type] ?? {}) as Record<string, unknown>;
 }
 
-/**
- * Kinds dispatched to the service that owns them today. A kind neither dispatched nor completed by the
- * runner (`runner-steps.ts`) fails its step with a clear error instead of waiting for a result that would
- * never come.
- */
-export const dispatchedKinds: ReadonlySet<string> = new Set(['webhook']);
-
 /** Does the run carry on after this step failed? (`on_error: continue`) */
 const continuesOnError = (step: Step) => step.on_error === 'continue';
 
@@ -128,7 +127,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
         } else if (runnerKinds.has(step.type)) {
           completed = completeStep(step, scope);
           input = completed.input;
-        } else if (!dispatchedKinds.has(step.type)) {
+        } else if (!stepExecutorOf(step.type)) {
           error = {
             code: 'step_kind_unavailable',
             message: `${step.type} steps cannot run yet: no riskloop service executes them`,

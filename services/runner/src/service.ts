@@ -30,6 +30,7 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     ackWaitMs: options.ackWaitMs,
     handle: async (event) => {
       if (event.type === eventTypes.runStart) return host.start(event);
+      if (event.type === eventTypes.runSignal) return; // matched against waiting runs once waits exist
       const result: RunEvent =
         event.type === eventTypes.stepSucceeded
           ? { type: 'step.succeeded', at: event.time, ...event.data }

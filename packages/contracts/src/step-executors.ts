@@ -1,0 +1,20 @@
+/**
+ * Which service executes each step kind that the runner does not complete itself. The runner dispatches a
+ * kind listed here as a step command (`StepCommand`) on `step.exec.<kind>.<tenant>`; the owning service
+ * consumes `step.exec.<kind>.*` from the STEPS stream and answers with `riskloop.step.succeeded` or
+ * `riskloop.step.failed` on `run.event.<tenant>.<run>`. A kind neither listed here nor owned by the runner
+ * fails its step at once with `step_kind_unavailable`, never a hang. Add a kind in the same change that
+ * makes its service consume it.
+ */
+import type { StepKind } from './steps.ts';
+
+export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
+
+export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
+  webhook: 'relay',
+};
+
+/** The service that executes `kind`, if one does. */
+export function stepExecutorOf(kind: string): StepExecutor | undefined {
+  return Object.hasOwn(stepExecutors, kind) ? stepExecutors[kind as StepKind] : undefined;
+}
