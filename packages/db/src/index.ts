@@ -3,3 +3,4 @@ export type { ServiceOrmOptions } from './orm.ts';
 export { migrate, ensureDatabase } from './migrate.ts';
 export { createOutbox, outboxTableSql, OutboxEntry } from './outbox.ts';
 export type { Outbox, OutboxMessage, OutboxOptions } from './outbox.ts';
+export { DataKeyEntry, pgDataKeyStore } from './data-keys.ts';
