@@ -54,3 +54,16 @@ export { RunRequestBody, RunAccepted, Problem } from './api.ts';
 export { formatPath, fieldErrors } from './issues.ts';
 export type { FieldError } from './issues.ts';
 export { workflowDefinitionJsonSchema } from './json-schema.ts';
+export {
+  Approver,
+  ApprovalStatus,
+  ApprovalView,
+  ApprovalQuery,
+  Caller,
+  DecisionBody,
+  DecisionKind,
+  DecisionView,
+} from './approvals.ts';
+export { TimerFired, RunSummary, RunQuery, RunHistoryEntry, runnerRpcs } from './runs.ts';
+export { rpc } from './rpc.ts';
+export { roles, Role, CreateApiKeyBody, ApiKeyView } from './principals.ts';

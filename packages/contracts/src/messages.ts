@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { cloudEventOf } from './cloud-event.ts';
 import { WorkflowDefinition } from './definition.ts';
+import { TimerFired } from './runs.ts';
 
 export const eventTypes = {
   runStart: 'riskloop.run.start',
@@ -11,6 +12,7 @@ export const eventTypes = {
   stepSucceeded: 'riskloop.step.succeeded',
   stepFailed: 'riskloop.step.failed',
   runSignal: 'riskloop.run.signal',
+  runTimer: 'riskloop.run.timer',
   workflowActivated: 'riskloop.workflow.activated',
   workflowPaused: 'riskloop.workflow.paused',
   workflowArchived: 'riskloop.workflow.archived',
@@ -116,6 +118,7 @@ export const RunnerInbound = z.discriminatedUnion('type', [
   cloudEventOf(StepSucceeded).extend({ type: z.literal(eventTypes.stepSucceeded) }),
   cloudEventOf(StepFailed).extend({ type: z.literal(eventTypes.stepFailed) }),
   cloudEventOf(RunSignal).extend({ type: z.literal(eventTypes.runSignal) }),
+  cloudEventOf(TimerFired).extend({ type: z.literal(eventTypes.runTimer) }),
 ]);
 export type RunnerInbound = z.infer<typeof RunnerInbound>;
 

@@ -22,7 +22,7 @@ export interface RpcMethod<Req extends z.ZodType, Res extends z.ZodType> {
   response: Res;
 }
 
-function rpc<Req extends z.ZodType, Res extends z.ZodType>(
+export function rpc<Req extends z.ZodType, Res extends z.ZodType>(
   service: string,
   method: string,
   request: Req,

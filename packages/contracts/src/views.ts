@@ -1,5 +1,6 @@
 /** What the API returns: workflows and runs as a caller sees them. */
 import { z } from 'zod';
+import { ApprovalView } from './approvals.ts';
 import { WorkflowDefinition } from './definition.ts';
 
 export const WorkflowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
@@ -20,7 +21,16 @@ export type WorkflowView = z.infer<typeof WorkflowView>;
 export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export const StepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']);
+/** `waiting`: an approval, a wait or a retry back-off holds the step; `cancelled`: the run was cancelled. */
+export const StepStatus = z.enum([
+  'pending',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
 export const StepRecord = z.object({
@@ -50,6 +60,8 @@ export const RunView = z.object({
   path: z.array(z.string()),
   steps: z.array(StepRecord),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Approvals the run asked for, with every decision (filled in by the runner). */
+  approvals: z.array(z.lazy(() => ApprovalView)).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().optional(),

@@ -41,6 +41,10 @@ export class RiskloopError extends Error {
     return new RiskloopError('conflict', message, { status: 409 });
   }
 
+  static forbidden(message: string): RiskloopError {
+    return new RiskloopError('forbidden', message, { status: 403 });
+  }
+
   static unauthorized(message = 'a valid API key is required'): RiskloopError {
     return new RiskloopError('unauthorized', message, { status: 401 });
   }

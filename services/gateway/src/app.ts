@@ -2,6 +2,7 @@
  * The public HTTP API. Authentication comes first on `/api/*`: the tenant comes from the API key only,
  * never from the body, path or a header the caller chooses. Work is delegated to the services over NATS.
  */
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BusConnection } from '@riskloop/bus';
 import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
 import type { Logger } from '@riskloop/kit';
@@ -9,12 +10,15 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
 
 export interface AppOptions {
   bus: BusConnection;
+  orm: MikroORM;
   log: Logger;
   authenticate: Authenticate;
   /** Names of services that must answer for `/readyz` to say ready, and the check. */
@@ -50,6 +54,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
   app.route('/api', runRoutes({ bus }));
+  app.route('/api/approvals', approvalRoutes({ bus }));
+  app.route('/api/api-keys', apiKeyRoutes(options.orm));
 
   return app;
 }

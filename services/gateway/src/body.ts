@@ -1,8 +1,10 @@
 /** Request bodies in JSON or YAML, and responses in the format the caller accepts. */
+import { fieldErrors } from '@riskloop/contracts';
 import { parseYaml, toYaml } from '@riskloop/definitions';
 import { RiskloopError } from '@riskloop/kit';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
 
 const isYaml = (type: string) => /\b(application|text)\/(x-)?yaml\b/.test(type);
 
@@ -46,4 +48,21 @@ export function respond(
     return c.body(toYaml(value), status, { ...headers, 'content-type': 'application/yaml; charset=utf-8' });
   }
   return c.json(value, status, headers);
+}
+
+/** Check a value against a schema: a 422 naming the first bad field (all of them in `errors`). */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, base = ''): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrors(parsed.error).map((e) => ({
+    ...e,
+    path: [base, e.path].filter(Boolean).join('.') || '(body)',
+  }));
+  const first = errors[0] ?? { path: '(body)', message: 'invalid' };
+  throw RiskloopError.invalid(`${first.path}: ${first.message}`, first.path, { errors });
+}
+
+/** The query string checked against a schema. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query());
 }

@@ -20,6 +20,7 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
   const app = createApp({
     bus,
     log,
+    orm,
     authenticate: createAuthenticator({ orm }),
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,

@@ -1,6 +1,7 @@
 /** Tenants and API keys: create a tenant with its first admin key; find the principal behind a key. */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { generateApiKey, parseApiKey, verifySecret } from '@riskloop/crypto';
+import { Role, type ApiKeyView, type CreateApiKeyBody } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { ApiKey, Tenant } from './db/entities.ts';
@@ -9,7 +10,10 @@ export interface Principal {
   tenantId: string;
   keyId: string;
   role: string;
-  /** How the principal appears in change logs and run records. */
+  /** The person behind the key, when it is a person's key. */
+  user?: string;
+  groups: string[];
+  /** How the principal appears in change logs and run records: `user:<id>`, else `key:<id>`. */
   actor: string;
 }
 
@@ -34,6 +38,8 @@ export async function createTenant(orm: MikroORM, name: string): Promise<Created
       tenantId,
       name: 'admin',
       role: 'admin',
+      userId: null,
+      groups: [],
       secretHash: key.secretHash,
       createdAt: now,
       lastUsedAt: null,
@@ -41,6 +47,63 @@ export async function createTenant(orm: MikroORM, name: string): Promise<Created
     });
   });
   return { tenantId, name, keyId: key.keyId, apiKey: key.token };
+}
+
+/** A new API key of the tenant; the token is returned once. */
+export async function createApiKey(
+  orm: MikroORM,
+  tenantId: string,
+  body: CreateApiKeyBody,
+): Promise<ApiKeyView & { apiKey: string }> {
+  const key = generateApiKey();
+  const now = new Date();
+  await orm.em.fork().insert(ApiKey, {
+    keyId: key.keyId,
+    tenantId,
+    name: body.name,
+    role: body.role,
+    userId: body.user ?? null,
+    groups: body.groups,
+    secretHash: key.secretHash,
+    createdAt: now,
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  return {
+    keyId: key.keyId,
+    name: body.name,
+    role: body.role,
+    user: body.user ?? null,
+    groups: body.groups,
+    createdAt: now.toISOString(),
+    lastUsedAt: null,
+    revokedAt: null,
+    apiKey: key.token,
+  };
+}
+
+export async function listApiKeys(orm: MikroORM, tenantId: string): Promise<ApiKeyView[]> {
+  const keys = await orm.em.fork().find(ApiKey, { tenantId }, { orderBy: { createdAt: 'asc' } });
+  return keys.map((k) => ({
+    keyId: k.keyId,
+    name: k.name,
+    role: Role.parse(k.role),
+    user: k.userId ?? null,
+    groups: k.groups,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+/** Revoke a key: refused at once by this copy, within the authenticator's cache time by others. */
+export async function revokeApiKey(orm: MikroORM, tenantId: string, keyId: string): Promise<void> {
+  const em = orm.em.fork();
+  const key = await em.findOne(ApiKey, { keyId, tenantId });
+  if (!key) throw RiskloopError.notFound('api key', keyId);
+  if (key.revokedAt) throw RiskloopError.conflict(`api key ${keyId} is already revoked`);
+  key.revokedAt = new Date();
+  await em.flush();
 }
 
 export interface AuthenticatorOptions {
@@ -70,7 +133,9 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       tenantId: key.tenantId,
       keyId: key.keyId,
       role: key.role,
-      actor: `key:${key.keyId}`,
+      ...(key.userId ? { user: key.userId } : {}),
+      groups: key.groups,
+      actor: key.userId ? `user:${key.userId}` : `key:${key.keyId}`,
     };
     cache.set(token, { principal, until: Date.now() + cacheMs });
     return principal;

@@ -12,5 +12,7 @@ export const Env = CommonEnv.extend({
    * idempotency keys, so no effect repeats). Longer than the slowest step's tries and backoff.
    */
   RUNNER_STALL_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /** How often due timers are looked for (a timer never fires early; it may fire this much late). */
+  RUNNER_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
 });
 export type Env = z.infer<typeof Env>;

@@ -3,11 +3,11 @@ import { describe, expect, test } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import {
   compileWorkflow,
-  type DispatchParams,
+  dispatchesOf,
   type RunEvent,
   type RunInput,
   type RunMachine,
-} from './machine.ts';
+} from './machine/index.ts';
 import { createMachineCache } from './machines.ts';
 
 const t0 = '2026-03-01T10:00:00.000Z';
@@ -59,8 +59,8 @@ const runInput = (payload: Record<string, unknown> = { name: 'Ada', score: 21, q
 const compile = (input: WorkflowDefinitionInput = twoSteps) =>
   compileWorkflow(WorkflowDefinition.parse(input));
 
-const dispatched = (actions: readonly { type: string; params?: unknown }[]): DispatchParams[] =>
-  actions.filter((a) => a.type === 'dispatch').map((a) => a.params as DispatchParams);
+const dispatched = (actions: readonly { type: string; params?: unknown }[]) =>
+  dispatchesOf(actions).map(({ type: _, ...params }) => params);
 
 const succeeded = (
   stepId: string,

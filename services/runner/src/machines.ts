@@ -1,6 +1,6 @@
 /** Compiled machines, cached per workflow version: a version is immutable, so its machine is too. */
 import type { WorkflowDefinition } from '@riskloop/contracts';
-import { compileWorkflow, type RunMachine } from './machine.ts';
+import { compileWorkflow, type RunMachine } from './machine/index.ts';
 
 export interface MachineCache {
   get(

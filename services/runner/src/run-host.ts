@@ -1,26 +1,40 @@
 /**
- * The runner host (DESIGN.md, durability rules 1, 3, 4 and 7). Each event is applied in one PostgreSQL
- * transaction: the history row (unique per event id, so a redelivered event changes nothing), the new
- * snapshot written with a compare-and-swap on `version`, and the outbox rows for the step commands the
- * transition asked for. The commands are published after the commit. No actor lives in memory between
- * events: a run waiting for anything costs rows, not RAM, and any runner copy can take the next event.
+ * The runner host (DESIGN.md, durability rules 1 to 7). Each event is applied to its run in one PostgreSQL
+ * transaction: the run row is locked, the pure `transition()` computes the next snapshot and its effects,
+ * the history row (unique per event id) makes a redelivered event a no-op, the snapshot is written with a
+ * compare-and-swap on `version`, and the effects become timer, approval and wait rows and outbox rows. The
+ * outbox is published after the commit. No actor lives in memory between events: a run waiting for
+ * anything costs rows, not RAM, and any runner copy can take its next event.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
+  cloudEvent,
+  eventTypes,
+  subjects,
   WorkflowDefinition,
+  type Caller,
   type CloudEvent,
+  type DecisionBody,
+  type RunSignal,
   type RunStart,
   type RunView,
-  type StepFailed,
-  type StepSucceeded,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
 import { RiskloopError } from '@riskloop/kit';
+import { randomUUID } from 'node:crypto';
 import { initialTransition, transition } from 'xstate';
-import type { RunEvent, RunMachine } from './machine.ts';
+import { toApprovalView, type ApprovalRow } from './approval-views.ts';
+import { carryOut, effectsOf } from './effects.ts';
+import {
+  approverFor,
+  type Decision,
+  type RunContext,
+  type RunEvent,
+  type RunMachine,
+} from './machine/index.ts';
 import type { MachineCache } from './machines.ts';
 import { statusOf, toRunView, type RunRow } from './run-view.ts';
-import { dispatchesOf, pendingDispatches, stepCommands } from './step-commands.ts';
+import { pendingDispatches, stepCommand, type RunRef } from './step-commands.ts';
 
 export interface RunHostOptions {
   orm: MikroORM;
@@ -28,10 +42,23 @@ export interface RunHostOptions {
   machines: MachineCache;
   /** Recorded on every history row this copy writes. */
   instanceId: string;
+  /** A dispatched step without a result for this long is sent again (same idempotency key). */
+  stallMs: number;
 }
 
+type LockedRun = RunRow & { tenant_id: string; version: number };
+
+interface Applied {
+  row: LockedRun;
+  context: RunContext;
+  status: RunView['status'];
+}
+
+/** Does the run wait on another service (a dispatched step), so that silence means something was lost? */
+const awaitsDispatch = (context: RunContext) => pendingDispatches(context).length > 0;
+
 export function createRunHost(options: RunHostOptions) {
-  const { orm, outbox, machines, instanceId } = options;
+  const { orm, outbox, machines, instanceId, stallMs } = options;
 
   const pinnedDefinition = (em: EntityManager, workflowId: string, version: number) => async () => {
     const rows = await em.execute<{ definition: unknown }[]>(
@@ -45,9 +72,8 @@ export function createRunHost(options: RunHostOptions) {
   /** Insert the history row; false when this event was applied before. */
   const recordEvent = async (
     em: EntityManager,
-    tenant: string,
-    runId: string,
-    event: CloudEvent,
+    run: { tenant: string; runId: string },
+    event: { id: string; type: string },
     from: unknown,
     to: unknown,
   ): Promise<boolean> => {
@@ -55,8 +81,8 @@ export function createRunHost(options: RunHostOptions) {
       `insert into "runner"."run_history" (tenant_id, run_id, event_id, event_type, state_from, state_to, at, processed_by)
        values (?, ?, ?, ?, ?, ?, now(), ?) on conflict (tenant_id, event_id) do nothing returning id`,
       [
-        tenant,
-        runId,
+        run.tenant,
+        run.runId,
         event.id,
         event.type,
         from === undefined ? null : JSON.stringify(from),
@@ -67,8 +93,83 @@ export function createRunHost(options: RunHostOptions) {
     return rows.length > 0;
   };
 
+  const lockRun = async (
+    tx: EntityManager,
+    tenant: string,
+    runId: string,
+  ): Promise<LockedRun | undefined> => {
+    const rows = await tx.execute<LockedRun[]>(
+      `select id, tenant_id, workflow_id, workflow_version, status, snapshot, version, created_at, updated_at, finished_at
+       from "runner"."runs" where id = ? and tenant_id = ? for update`,
+      [runId, tenant],
+    );
+    return rows[0];
+  };
+
+  /**
+   * Apply one event to a locked run. Returns undefined when the event was applied before; the outbox
+   * messages to send after the commit are pushed onto `messages`.
+   */
+  const applyLocked = async (
+    tx: EntityManager,
+    row: LockedRun,
+    event: { id: string; type: string },
+    runEvent: RunEvent,
+    messages: OutboxMessage[],
+  ): Promise<Applied | undefined> => {
+    const { machine, definition } = await machines.get(
+      row.workflow_id,
+      row.workflow_version,
+      pinnedDefinition(tx, row.workflow_id, row.workflow_version),
+    );
+    const run: RunRef = { tenant: row.tenant_id, runId: row.id, workflowId: row.workflow_id, definition };
+    const current = machine.resolveState(row.snapshot as Parameters<RunMachine['resolveState']>[0]);
+    const [next, actions] = transition(machine, current, runEvent);
+    if (!(await recordEvent(tx, run, event, current.value, next.value))) return undefined;
+    const status = statusOf(next.value);
+    if (next !== current) {
+      const updated = await tx.execute<{ id: string }[]>(
+        `update "runner"."runs" set snapshot = ?::jsonb, status = ?, version = version + 1, updated_at = now(),
+           finished_at = ?, stalls_at = case when ? then now() + (? * interval '1 millisecond') else null end
+         where id = ? and version = ? returning id`,
+        [
+          JSON.stringify(persist(next)),
+          status,
+          status === 'running' ? null : new Date(),
+          status === 'running' && awaitsDispatch(next.context),
+          stallMs,
+          row.id,
+          row.version,
+        ],
+      );
+      if (updated.length === 0)
+        throw RiskloopError.unavailable(
+          `run ${row.id} changed concurrently; event ${event.id} will be retried`,
+        );
+      messages.push(...(await carryOut(tx, run, effectsOf(actions))));
+    }
+    return { row, context: next.context, status };
+  };
+
+  /** Apply an event from the bus to its run, in its own transaction. */
+  const applyEvent = async (
+    tenant: string,
+    runId: string,
+    event: { id: string; type: string },
+    runEvent: RunEvent,
+  ): Promise<void> => {
+    const messages: OutboxMessage[] = [];
+    await orm.em.fork().transactional(async (tx) => {
+      const row = await lockRun(tx, tenant, runId);
+      if (!row) throw RiskloopError.poison(`event ${event.id} (${event.type}) is for unknown run ${runId}`);
+      await applyLocked(tx, row, event, runEvent, messages);
+      await outbox.stage(tx, messages);
+    });
+    await outbox.send(messages);
+  };
+
   return {
-    /** Apply `run.start`: create the run on its pinned version and dispatch its first step. */
+    /** Apply `run.start`: create the run on its pinned version and enter its first step. */
     async start(event: CloudEvent<RunStart>): Promise<void> {
       const tenant = event.tenantid;
       const { runId, workflowId, version, definition, trigger } = event.data;
@@ -82,18 +183,20 @@ export function createRunHost(options: RunHostOptions) {
         at: event.time,
       });
       const status = statusOf(snapshot.value);
-      const messages = stepCommands({ tenant, runId, workflowId, definition }, dispatchesOf(actions));
-      const applied = await orm.em.fork().transactional(async (tx) => {
-        if (!(await recordEvent(tx, tenant, runId, event, undefined, snapshot.value))) return false;
+      const run: RunRef = { tenant, runId, workflowId, definition };
+      const messages: OutboxMessage[] = [];
+      await orm.em.fork().transactional(async (tx) => {
+        if (!(await recordEvent(tx, run, event, undefined, snapshot.value))) return;
         await tx.execute(
           `insert into "runner"."workflow_versions" (workflow_id, version, tenant_id, definition)
            values (?, ?, ?, ?::jsonb) on conflict do nothing`,
           [workflowId, version, tenant, JSON.stringify(definition)],
         );
         await tx.execute(
-          `insert into "runner"."runs"
-             (id, tenant_id, workflow_id, workflow_version, status, snapshot, version, created_at, updated_at, finished_at)
-           values (?, ?, ?, ?, ?, ?::jsonb, 1, now(), now(), ?)`,
+          `insert into "runner"."runs" (id, tenant_id, workflow_id, workflow_version, status, snapshot, version,
+             created_at, updated_at, finished_at, stalls_at)
+           values (?, ?, ?, ?, ?, ?::jsonb, 1, now(), now(), ?,
+             case when ? then now() + (? * interval '1 millisecond') else null end)`,
           [
             runId,
             tenant,
@@ -102,77 +205,179 @@ export function createRunHost(options: RunHostOptions) {
             status,
             JSON.stringify(persist(snapshot)),
             status === 'running' ? null : new Date(),
+            status === 'running' && awaitsDispatch(snapshot.context),
+            stallMs,
           ],
         );
-        await outbox.stage(tx, messages);
-        return true;
-      });
-      if (applied) await outbox.send(messages);
-    },
-
-    /** Apply a step result to its run. */
-    async apply(
-      event: CloudEvent<StepSucceeded> | CloudEvent<StepFailed>,
-      runEvent: RunEvent,
-    ): Promise<void> {
-      const tenant = event.tenantid;
-      const runId = event.data.runId;
-      const messages: OutboxMessage[] = [];
-      await orm.em.fork().transactional(async (tx) => {
-        const rows = await tx.execute<(RunRow & { version: number })[]>(
-          `select id, workflow_id, workflow_version, status, snapshot, version, created_at, updated_at, finished_at
-           from "runner"."runs" where id = ? and tenant_id = ?`,
-          [runId, tenant],
-        );
-        const row = rows[0];
-        if (!row) throw RiskloopError.poison(`event ${event.id} is for unknown run ${runId}`);
-        const { machine, definition } = await machines.get(
-          row.workflow_id,
-          row.workflow_version,
-          pinnedDefinition(tx, row.workflow_id, row.workflow_version),
-        );
-        const current = machine.resolveState(row.snapshot as Parameters<RunMachine['resolveState']>[0]);
-        const [next, actions] = transition(machine, current, runEvent);
-        if (!(await recordEvent(tx, tenant, runId, event, current.value, next.value))) return;
-        if (next === current) return; // not for the current step (stale attempt): recorded, nothing changes
-        const status = statusOf(next.value);
-        const updated = await tx.execute<{ id: string }[]>(
-          `update "runner"."runs" set snapshot = ?::jsonb, status = ?, version = version + 1, updated_at = now(),
-             finished_at = ? where id = ? and version = ? returning id`,
-          [
-            JSON.stringify(persist(next)),
-            status,
-            status === 'running' ? null : new Date(),
-            runId,
-            row.version,
-          ],
-        );
-        if (updated.length === 0) {
-          throw RiskloopError.unavailable(
-            `run ${runId} changed concurrently; event ${event.id} will be retried`,
-          );
-        }
-        messages.push(
-          ...stepCommands({ tenant, runId, workflowId: row.workflow_id, definition }, dispatchesOf(actions)),
-        );
+        messages.push(...(await carryOut(tx, run, effectsOf(actions))));
         await outbox.stage(tx, messages);
       });
       await outbox.send(messages);
     },
 
+    /** A step result or a timer firing, from the bus. */
+    apply(event: CloudEvent<{ runId: string }>, runEvent: RunEvent): Promise<void> {
+      return applyEvent(event.tenantid, event.data.runId, event, runEvent);
+    },
+
+    /** An outside event: every run of the tenant waiting for its type hears it once. */
+    async signal(event: CloudEvent<RunSignal>): Promise<number> {
+      const waiting = await orm.em
+        .fork()
+        .execute<{ run_id: string }[]>(
+          `select distinct run_id from "runner"."waits" where tenant_id = ? and event_type = ?`,
+          [event.tenantid, event.data.eventType],
+        );
+      for (const { run_id: runId } of waiting) {
+        await applyEvent(
+          event.tenantid,
+          runId,
+          { id: `${event.id}:${runId}`, type: event.type },
+          {
+            type: 'signal',
+            at: event.time,
+            eventType: event.data.eventType,
+            sourceId: event.data.sourceId,
+            data: event.data.data,
+          },
+        );
+      }
+      return waiting.length;
+    },
+
+    /** `POST /api/runs/:runId/cancel`: 409 once the run has finished. */
+    async cancel(tenant: string, runId: string, actor: string, reason?: string): Promise<RunView> {
+      const messages: OutboxMessage[] = [];
+      const view = await orm.em.fork().transactional(async (tx) => {
+        const row = await lockRun(tx, tenant, runId);
+        if (!row) throw RiskloopError.notFound('run', runId);
+        if (row.status !== 'running')
+          throw RiskloopError.conflict(`the run already finished (${row.status})`);
+        const event = { id: randomUUID(), type: 'riskloop.run.cancel' };
+        await applyLocked(
+          tx,
+          row,
+          event,
+          { type: 'run.cancel', at: new Date().toISOString(), actor, ...(reason ? { reason } : {}) },
+          messages,
+        );
+        await outbox.stage(tx, messages);
+        return (await lockRun(tx, tenant, runId)) as LockedRun;
+      });
+      await outbox.send(messages);
+      return toRunView(view);
+    },
+
     /**
-     * Re-drive runs that have not moved for `stallMs` (DESIGN.md, durability rule 2): NATS may lose a
-     * message, so the steps a stalled run waits on are dispatched again, with the same idempotency keys.
-     * Returns how many runs were re-driven.
+     * A person's decision: checked against the run's own approval state (403 not an approver or the
+     * requester, 409 already settled), recorded immutably, and applied to the run in one transaction.
      */
-    async redriveStalled(stallMs: number, limit = 100): Promise<number> {
+    async decide(tenant: string, approvalId: string, caller: Caller, body: DecisionBody) {
+      const messages: OutboxMessage[] = [];
+      const result = await orm.em.fork().transactional(async (tx) => {
+        const found = await tx.execute<{ run_id: string; step_id: string }[]>(
+          `select run_id, step_id from "runner"."approvals" where id = ? and tenant_id = ?`,
+          [approvalId, tenant],
+        );
+        if (!found[0]) throw RiskloopError.notFound('approval', approvalId);
+        const row = await lockRun(tx, tenant, found[0].run_id);
+        const state = row?.snapshot.context.approvals?.[found[0].step_id];
+        if (!row || !state || state.id !== approvalId) throw RiskloopError.notFound('approval', approvalId);
+        if (row.status !== 'running' && state.status === 'pending')
+          throw RiskloopError.conflict(`the run already finished (${row.status})`);
+        const decision: Decision = {
+          id: randomUUID(),
+          decision: body.decision,
+          actor: caller.actor,
+          ...(caller.user ? { user: caller.user } : {}),
+          approver: approverFor(state, caller),
+          ...(body.comment ? { comment: body.comment } : {}),
+          at: new Date().toISOString(),
+        };
+        await tx.execute(
+          `insert into "runner"."approval_decisions"
+             (id, tenant_id, approval_id, run_id, decision, actor, user_id, approver, comment, decided_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
+          [
+            decision.id,
+            tenant,
+            approvalId,
+            row.id,
+            decision.decision,
+            decision.actor,
+            decision.user ?? null,
+            JSON.stringify(decision.approver),
+            decision.comment ?? null,
+            decision.at,
+          ],
+        );
+        await applyLocked(
+          tx,
+          row,
+          { id: decision.id, type: 'riskloop.approval.decided' },
+          { type: 'approval.decided', at: decision.at, approvalId, decision },
+          messages,
+        );
+        await outbox.stage(tx, messages);
+        const saved = await tx.execute<ApprovalRow[]>(
+          `select id, run_id, workflow_id, status, state from "runner"."approvals" where id = ?`,
+          [approvalId],
+        );
+        return { approval: toApprovalView(saved[0] as ApprovalRow), decision };
+      });
+      await outbox.send(messages);
+      const { decision } = result;
+      return {
+        approval: result.approval,
+        decision: {
+          id: decision.id,
+          decision: decision.decision,
+          actor: decision.actor,
+          ...(decision.user ? { user: decision.user } : {}),
+          approver: decision.approver,
+          comment: decision.comment ?? null,
+          at: decision.at,
+        },
+      };
+    },
+
+    /**
+     * Turn due timers into `riskloop.run.timer` events (the timer's id is the event id, so a timer fires
+     * once however often it is published). Claimed with `FOR UPDATE SKIP LOCKED`: copies share the work.
+     */
+    async fireDueTimers(limit = 200): Promise<number> {
+      const messages: OutboxMessage[] = [];
+      await orm.em.fork().transactional(async (tx) => {
+        const due = await tx.execute<
+          { id: string; tenant_id: string; run_id: string; key: string; due_at: Date }[]
+        >(
+          `select id, tenant_id, run_id, key, due_at from "runner"."timers"
+           where fired_at is null and due_at <= now() order by due_at limit ? for update skip locked`,
+          [limit],
+        );
+        if (due.length === 0) return;
+        await tx.execute(
+          `update "runner"."timers" set fired_at = now() where id in (${due.map(() => '?').join(', ')})`,
+          due.map((t) => t.id),
+        );
+        messages.push(...due.map(timerEvent));
+        await outbox.stage(tx, messages);
+      });
+      await outbox.send(messages);
+      return messages.length;
+    },
+
+    /**
+     * Re-drive runs whose dispatched step has had no result for `stallMs` (DESIGN.md, durability rule 2):
+     * NATS may lose a message, so the step is dispatched again with the same idempotency key.
+     */
+    async redriveStalled(limit = 100): Promise<number> {
       const messages: OutboxMessage[] = [];
       const count = await orm.em.fork().transactional(async (tx) => {
-        const rows = await tx.execute<(RunRow & { tenant_id: string })[]>(
+        const rows = await tx.execute<LockedRun[]>(
           `select id, tenant_id, workflow_id, workflow_version, snapshot from "runner"."runs"
-           where status = 'running' and updated_at < now() - (? * interval '1 millisecond')
-           order by updated_at limit ? for update skip locked`,
-          [stallMs, limit],
+           where stalls_at < now() order by stalls_at limit ? for update skip locked`,
+          [limit],
         );
         for (const row of rows) {
           const { definition } = await machines.get(
@@ -181,13 +386,13 @@ export function createRunHost(options: RunHostOptions) {
             pinnedDefinition(tx, row.workflow_id, row.workflow_version),
           );
           const run = { tenant: row.tenant_id, runId: row.id, workflowId: row.workflow_id, definition };
-          messages.push(...stepCommands(run, pendingDispatches(row.snapshot.context)));
+          messages.push(...pendingDispatches(row.snapshot.context).map((d) => stepCommand(run, d)));
         }
         if (rows.length > 0) {
-          const placeholders = rows.map(() => '?').join(', ');
           await tx.execute(
-            `update "runner"."runs" set updated_at = now() where id in (${placeholders})`,
-            rows.map((r) => r.id),
+            `update "runner"."runs" set stalls_at = now() + (? * interval '1 millisecond')
+             where id in (${rows.map(() => '?').join(', ')})`,
+            [stallMs, ...rows.map((r) => r.id)],
           );
         }
         await outbox.stage(tx, messages);
@@ -196,16 +401,25 @@ export function createRunHost(options: RunHostOptions) {
       await outbox.send(messages);
       return count;
     },
+  };
+}
 
-    async getRun(tenant: string, runId: string): Promise<RunView> {
-      const rows = await orm.em.fork().execute<RunRow[]>(
-        `select id, workflow_id, workflow_version, status, snapshot, created_at, updated_at, finished_at
-         from "runner"."runs" where id = ? and tenant_id = ?`,
-        [runId, tenant],
-      );
-      if (!rows[0]) throw RiskloopError.notFound('run', runId);
-      return toRunView(rows[0]);
-    },
+function timerEvent(timer: {
+  id: string;
+  tenant_id: string;
+  run_id: string;
+  key: string;
+  due_at: Date;
+}): OutboxMessage {
+  return {
+    subject: subjects.runEvent(timer.tenant_id, timer.run_id),
+    event: cloudEvent({
+      id: timer.id,
+      source: 'riskloop/runner/timers',
+      type: eventTypes.runTimer,
+      tenant: timer.tenant_id,
+      data: { runId: timer.run_id, key: timer.key, dueAt: new Date(timer.due_at).toISOString() },
+    }),
   };
 }
 

@@ -1,6 +1,6 @@
 /** A run row as the API shows it. */
 import { RunStatus, type RunView } from '@riskloop/contracts';
-import type { RunContext } from './machine.ts';
+import type { RunContext } from './machine/index.ts';
 
 export interface RunRow {
   id: string;

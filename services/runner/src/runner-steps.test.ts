@@ -5,7 +5,7 @@
 import { WorkflowDefinition, type WorkflowDefinitionInput } from '@riskloop/contracts';
 import { describe, expect, test } from 'vitest';
 import { initialTransition } from 'xstate';
-import { compileWorkflow, type RunInput } from './machine.ts';
+import { compileWorkflow, dispatchesOf, type RunInput } from './machine/index.ts';
 
 const input: RunInput = {
   runId: '0195a3c0-0000-7000-8000-000000000001',
@@ -44,7 +44,7 @@ describe('runner-owned steps', () => {
     expect(snapshot.context.vars).toEqual({ team: 'privacy-logs' });
     expect(snapshot.context.steps.grade).toMatchObject({ status: 'succeeded', output: 'CRITICAL' });
     expect(snapshot.context.path).toEqual(['route', 'grade', 'notify']);
-    const dispatches = actions.filter((a) => a.type === 'dispatch').map((a) => a.params);
+    const dispatches = dispatchesOf(actions);
     expect(dispatches).toHaveLength(1);
     expect(dispatches[0]?.input.body).toEqual({ severity: 'CRITICAL', team: 'privacy-logs' });
   });
@@ -70,7 +70,7 @@ describe('runner-owned steps', () => {
       message: 'step out_of_scope: log buckets are out of scope',
     });
     expect(snapshot.context.steps.notify).toBeUndefined();
-    expect(actions.filter((a) => a.type === 'dispatch')).toHaveLength(0);
+    expect(dispatchesOf(actions)).toHaveLength(0);
   });
 
   test('a terminate whose if is false is skipped', () => {

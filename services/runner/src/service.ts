@@ -1,26 +1,57 @@
-/** Start the runner on a booted runtime: the RUNS consumer, the get-run RPC, the outbox reconciler. */
+/** Start the runner on a booted runtime: the RUNS consumer, its RPCs, the timer and re-drive loops, the outbox. */
 import { serve, startConsumer } from '@riskloop/bus';
-import { eventTypes, rpcs, RunnerInbound, streams } from '@riskloop/contracts';
+import {
+  eventTypes,
+  rpcs,
+  runnerRpcs,
+  RunnerInbound,
+  streams,
+  type RunnerInbound as Inbound,
+} from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { startLoop } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
-import type { RunEvent } from './machine.ts';
 import { createMachineCache } from './machines.ts';
-import { createRunHost } from './run-host.ts';
+import { createRunHost, type RunHost } from './run-host.ts';
+import { createRunQueries } from './run-queries.ts';
 
 export interface RunnerOptions {
   concurrency: number;
   ackWaitMs: number;
-  /** A running run that has not moved for this long has its pending steps dispatched again. */
+  /** A dispatched step with no result for this long is dispatched again (same idempotency key). */
   stallMs: number;
+  timerPollMs: number;
+}
+
+/** Route one inbound event to the host. */
+function handle(host: RunHost, event: Inbound): Promise<void> {
+  switch (event.type) {
+    case eventTypes.runStart:
+      return host.start(event);
+    case eventTypes.runSignal:
+      return host.signal(event).then(() => undefined);
+    case eventTypes.runTimer:
+      return host.apply(event, { type: 'timer.fired', at: event.time, key: event.data.key });
+    case eventTypes.stepSucceeded:
+      return host.apply(event, { type: 'step.succeeded', at: event.time, ...event.data });
+    case eventTypes.stepFailed:
+      return host.apply(event, { type: 'step.failed', at: event.time, ...event.data });
+  }
 }
 
 export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions): Promise<void> {
   const { orm, bus, log, lifecycle, instanceId } = runtime;
   const outbox = createOutbox({ orm, schema: 'runner', bus, log });
-  const host = createRunHost({ orm, outbox, machines: createMachineCache(), instanceId });
+  const host = createRunHost({
+    orm,
+    outbox,
+    machines: createMachineCache(),
+    instanceId,
+    stallMs: options.stallMs,
+  });
+  const queries = createRunQueries(orm);
 
   const consumer = await startConsumer(bus, {
     stream: streams.runs,
@@ -28,30 +59,44 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     schema: RunnerInbound,
     concurrency: options.concurrency,
     ackWaitMs: options.ackWaitMs,
-    handle: async (event) => {
-      if (event.type === eventTypes.runStart) return host.start(event);
-      if (event.type === eventTypes.runSignal) return; // matched against waiting runs once waits exist
-      const result: RunEvent =
-        event.type === eventTypes.stepSucceeded
-          ? { type: 'step.succeeded', at: event.time, ...event.data }
-          : { type: 'step.failed', at: event.time, ...event.data };
-      return host.apply(event, result);
+    handle: (event) => handle(host, event),
+  });
+  const servers = [
+    serve(bus, rpcs.getRun, (body, { tenant }) => queries.getRun(tenant, body.runId)),
+    serve(bus, runnerRpcs.cancelRun, (body, { tenant }) =>
+      host.cancel(tenant, body.runId, body.actor, body.reason),
+    ),
+    serve(bus, runnerRpcs.listRuns, (body, { tenant }) => queries.listRuns(tenant, body)),
+    serve(bus, runnerRpcs.runHistory, (body, { tenant }) => queries.history(tenant, body.runId, body.after)),
+    serve(bus, runnerRpcs.listApprovals, (body, { tenant }) => queries.approvals.list(tenant, body)),
+    serve(bus, runnerRpcs.getApproval, (body, { tenant }) => queries.approvals.get(tenant, body.approvalId)),
+    serve(bus, runnerRpcs.decideApproval, (body, { tenant }) =>
+      host.decide(tenant, body.approvalId, body.caller, body),
+    ),
+  ];
+  const stopReconciler = outbox.startReconciler();
+  const stopTimers = startLoop({
+    name: 'durable timers',
+    everyMs: options.timerPollMs,
+    log,
+    task: async () => {
+      // Drain: a burst of due timers is sent in batches without waiting for the next tick.
+      while ((await host.fireDueTimers()) > 0);
     },
   });
-  const getRun = serve(bus, rpcs.getRun, (body, { tenant }) => host.getRun(tenant, body.runId));
-  const stopReconciler = outbox.startReconciler();
   const stopRedrive = startLoop({
     name: 'stalled-run re-drive',
     everyMs: Math.max(500, Math.min(options.stallMs / 2, 30_000)),
     log,
     task: async () => {
-      const count = await host.redriveStalled(options.stallMs);
+      const count = await host.redriveStalled();
       if (count > 0) log.warn({ count }, 're-drove stalled runs');
     },
   });
   lifecycle.onShutdown('runner: work', async () => {
-    await getRun.stop();
+    for (const server of servers) await server.stop();
     await consumer.stop();
+    await stopTimers();
     await stopRedrive();
     await stopReconciler();
   });
@@ -64,6 +109,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     concurrency: env.RUNNER_CONCURRENCY,
     ackWaitMs: env.RUNNER_ACK_WAIT_MS,
     stallMs: env.RUNNER_STALL_MS,
+    timerPollMs: env.RUNNER_TIMER_POLL_MS,
   });
   runtime.ready();
 }

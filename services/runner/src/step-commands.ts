@@ -1,15 +1,17 @@
-/** Turn the machine's `dispatch` actions into step commands for the outbox. */
+/** Step commands for the service that executes a step kind, from the machine's `dispatch` and `notify` effects. */
 import {
   cloudEvent,
   durationMs,
   eventTypes,
   subjects,
+  type Step,
   type StepExec,
   type WorkflowDefinition,
 } from '@riskloop/contracts';
+import { walkSteps } from '@riskloop/definitions';
 import type { OutboxMessage } from '@riskloop/db';
 import { randomUUID } from 'node:crypto';
-import type { DispatchParams, RunContext } from './machine.ts';
+import type { Effect, RunContext } from './machine/index.ts';
 
 const defaultStepTimeout = '30s';
 const defaultRetry = { attempts: 3, initial: '1s', max: '1m' } as const;
@@ -21,53 +23,83 @@ export interface RunRef {
   definition: WorkflowDefinition;
 }
 
-/** The params of every `dispatch` among a transition's actions. */
-export function dispatchesOf(actions: readonly { type: string; params?: unknown }[]): DispatchParams[] {
-  return actions.filter((a) => a.type === 'dispatch').map((a) => a.params as DispatchParams);
+type Dispatch = Extract<Effect, { type: 'dispatch' }>;
+type Notify = Extract<Effect, { type: 'notify' }>;
+
+const stepsById = new WeakMap<WorkflowDefinition, Map<string, Step>>();
+
+/** A step anywhere in the definition, nested ones included. */
+export function findStep(definition: WorkflowDefinition, id: string): Step | undefined {
+  let index = stepsById.get(definition);
+  if (!index) {
+    index = new Map(walkSteps(definition).map((w) => [w.step.id, w.step]));
+    stepsById.set(definition, index);
+  }
+  return index.get(id);
 }
 
-/** The steps a run is waiting on, as the dispatches that started them (to re-drive a stalled run). */
-export function pendingDispatches(context: RunContext): DispatchParams[] {
+/** The dispatches a stalled run still waits on (to send them again, with the same keys). */
+export function pendingDispatches(context: RunContext): Dispatch[] {
   return Object.values(context.steps)
-    .filter((s) => s.status === 'running')
+    .filter((s) => s.status === 'running' && s.type !== 'branch' && s.type !== 'parallel')
     .map((s) => ({
+      type: 'dispatch',
       stepId: s.id,
-      kind: s.type as DispatchParams['kind'],
+      kind: s.type,
       attempt: s.attempts,
       input: (s.input as Record<string, unknown> | undefined) ?? {},
     }));
 }
 
+function command(run: RunRef, data: StepExec): OutboxMessage {
+  return {
+    subject: subjects.stepExec(data.kind, run.tenant),
+    event: cloudEvent({
+      id: randomUUID(),
+      source: 'riskloop/runner',
+      type: eventTypes.stepExec,
+      tenant: run.tenant,
+      data,
+    }),
+  };
+}
+
 /**
- * One command per dispatch. The idempotency key names tenant, run, step and attempt: sending the same
- * dispatch again (a re-drive) reaches the relay with the same key, so the effect still happens once.
+ * The idempotency key names tenant, run, step and attempt: sending the same dispatch again (a re-drive)
+ * reaches the executor with the same key, so the effect still happens once. Within one attempt the executor
+ * retries by the step's `retry` policy; the runner starts a new attempt (a new key) after a `timeout`.
  */
-export function stepCommands(run: RunRef, dispatches: readonly DispatchParams[]): OutboxMessage[] {
-  return dispatches.map((params) => {
-    const step = run.definition.steps.find((s) => s.id === params.stepId);
-    const retry = step?.retry ?? defaultRetry;
-    const data: StepExec = {
-      runId: run.runId,
-      workflowId: run.workflowId,
-      stepId: params.stepId,
-      kind: params.kind,
-      attempt: params.attempt,
-      idempotencyKey: `${run.tenant}:${run.runId}:${params.stepId}:${params.attempt}`,
-      input: params.input,
-      timeoutMs: durationMs(step?.timeout ?? defaultStepTimeout),
-      maxAttempts: retry.attempts,
-      backoffInitialMs: durationMs(retry.initial),
-      backoffMaxMs: durationMs(retry.max),
-    };
-    return {
-      subject: subjects.stepExec(params.kind, run.tenant),
-      event: cloudEvent({
-        id: randomUUID(),
-        source: 'riskloop/runner',
-        type: eventTypes.stepExec,
-        tenant: run.tenant,
-        data,
-      }),
-    };
+export function stepCommand(run: RunRef, dispatch: Dispatch): OutboxMessage {
+  const step = findStep(run.definition, dispatch.stepId);
+  const retry = step?.retry ?? defaultRetry;
+  return command(run, {
+    runId: run.runId,
+    workflowId: run.workflowId,
+    stepId: dispatch.stepId,
+    kind: dispatch.kind,
+    attempt: dispatch.attempt,
+    idempotencyKey: `${run.tenant}:${run.runId}:${dispatch.stepId}:${dispatch.attempt}`,
+    input: dispatch.input,
+    timeoutMs: durationMs(step?.timeout ?? defaultStepTimeout),
+    maxAttempts: retry.attempts,
+    backoffInitialMs: durationMs(retry.initial),
+    backoffMaxMs: durationMs(retry.max),
+  });
+}
+
+/** An approval's request or reminder, sent as a `notify` command; its result does not move the run. */
+export function notifyCommand(run: RunRef, notify: Notify): OutboxMessage {
+  return command(run, {
+    runId: run.runId,
+    workflowId: run.workflowId,
+    stepId: notify.stepId,
+    kind: 'notify',
+    attempt: 1,
+    idempotencyKey: `${run.tenant}:${run.runId}:${notify.key}`,
+    input: { to: notify.to, subject: notify.subject, message: notify.message },
+    timeoutMs: durationMs(defaultStepTimeout),
+    maxAttempts: defaultRetry.attempts,
+    backoffInitialMs: durationMs(defaultRetry.initial),
+    backoffMaxMs: durationMs(defaultRetry.max),
   });
 }

@@ -19,6 +19,10 @@ export const ApiKey = defineEntity({
     tenantId: p.uuid(),
     name: p.text(),
     role: p.text(),
+    /** The person the key belongs to (matched by `{ user }` approvers); absent for service keys. */
+    userId: p.text().nullable(),
+    /** Groups the holder belongs to (matched by `{ group }` approvers). */
+    groups: p.array().columnType('text[]').default('{}'),
     secretHash: p.text(),
     createdAt: p.datetime(),
     lastUsedAt: p.datetime().nullable(),

@@ -1,11 +1,12 @@
 /** Starting runs and reading them. */
 import { request } from '@riskloop/bus';
-import { rpcs, type RunView } from '@riskloop/contracts';
+import { rpcs, RunQuery, runnerRpcs, type RunView } from '@riskloop/contracts';
 import { isRiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
-import { readObject, respond } from '../body.ts';
+import { readObject, readQuery, respond } from '../body.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { streamRunEvents } from './run-events.ts';
 
 export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -50,6 +51,33 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       };
       return respond(c, view);
     }
+  });
+
+  app.post('/runs/:runId/cancel', async (c) => {
+    const runId = idParam(c, 'runId', 'run');
+    const { tenantId, actor } = c.get('principal');
+    const body = c.req.header('content-length') === '0' ? {} : await readObject(c).catch(() => ({}));
+    const reason = typeof body.reason === 'string' ? body.reason.slice(0, 2000) : undefined;
+    return respond(
+      c,
+      await request(bus, runnerRpcs.cancelRun, tenantId, { runId, actor, ...(reason ? { reason } : {}) }),
+    );
+  });
+
+  app.get('/runs/:runId/events', async (c) => {
+    const runId = idParam(c, 'runId', 'run');
+    // 404 before the stream opens.
+    await request(bus, runnerRpcs.runHistory, c.get('principal').tenantId, { runId, after: 0 });
+    return streamRunEvents(c, bus, runId);
+  });
+
+  app.get('/workflows/:id/runs', async (c) => {
+    const workflowId = idParam(c, 'id', 'workflow');
+    const query = readQuery(c, RunQuery);
+    return respond(
+      c,
+      await request(bus, runnerRpcs.listRuns, c.get('principal').tenantId, { ...query, workflowId }),
+    );
   });
 
   return app;

@@ -1,0 +1,33 @@
+/** Roles, and the API-key management bodies. The role x route matrix lives next to the gateway's routes. */
+import { z } from 'zod';
+
+export const roles = ['admin', 'author', 'approver', 'operator', 'auditor', 'viewer'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+/** `POST /api/api-keys`: a key for a person (with `user` and `groups`) or for a service. */
+export const CreateApiKeyBody = z.strictObject({
+  name: z.string().min(1).max(200),
+  role: Role,
+  user: z
+    .string()
+    .regex(/^[A-Za-z0-9._@+-]{1,200}$/, 'a user id is letters, digits and . _ @ + -')
+    .optional(),
+  groups: z
+    .array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/))
+    .max(50)
+    .default([]),
+});
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
+
+export const ApiKeyView = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  role: Role,
+  user: z.string().nullable(),
+  groups: z.array(z.string()),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiKeyView = z.infer<typeof ApiKeyView>;
