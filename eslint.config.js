@@ -24,8 +24,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read JSON bodies of our own API: typing every response adds noise, not safety.
-    files: ['test/**', '**/*.test.ts', 'packages/testkit/**'],
+    // Tests and test drivers (chaos, bench) read JSON bodies of our own API: typing every response adds
+    // noise, not safety.
+    files: ['test/**', '**/*.test.ts', 'packages/testkit/**', 'infra/chaos/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

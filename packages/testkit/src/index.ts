@@ -12,3 +12,4 @@ export { apiClient, createTenant } from './api.ts';
 export type { Api, ApiAnswer, ApiCall } from './api.ts';
 export { usePlatform } from './fixture.ts';
 export type { PlatformFixture } from './fixture.ts';
+export { readDeadLetters } from './dead-letters.ts';

@@ -80,8 +80,8 @@ export function createApprovalViews(orm: MikroORM) {
           params.push(query.caller.user);
         }
         for (const group of query.caller.groups) {
-          mine.push('? = any(eligible_groups)');
-          params.push(group);
+          mine.push('? = any(eligible_groups)', '? = any(eligible_roles)');
+          params.push(group, group);
         }
         where.push(`(${mine.join(' or ')})`);
         for (const id of [query.caller.actor, query.caller.user].filter(Boolean)) {
