@@ -54,3 +54,22 @@ export { RunRequestBody, RunAccepted, Problem } from './api.ts';
 export { formatPath, fieldErrors } from './issues.ts';
 export type { FieldError } from './issues.ts';
 export { workflowDefinitionJsonSchema } from './json-schema.ts';
+export { rpc } from './rpc.ts';
+export {
+  InterviewStatus,
+  InterviewMode,
+  TranscriptTurn,
+  InterviewGap,
+  InterviewResult,
+  InterviewView,
+  StartInterviewBody,
+  InterviewMessageBody,
+  InterviewReply,
+  InterviewStreamChunk,
+  TranscriptView,
+  InterviewSettings,
+  InterviewSettingsBody,
+  InterviewProvenance,
+  DestinationRef,
+  interviewRpcs,
+} from './interview.ts';

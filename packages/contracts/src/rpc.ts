@@ -22,7 +22,8 @@ export interface RpcMethod<Req extends z.ZodType, Res extends z.ZodType> {
   response: Res;
 }
 
-function rpc<Req extends z.ZodType, Res extends z.ZodType>(
+/** Declare one request/reply method (each service area declares its own in its contracts file). */
+export function rpc<Req extends z.ZodType, Res extends z.ZodType>(
   service: string,
   method: string,
   request: Req,

@@ -12,3 +12,5 @@ export { apiClient, createTenant } from './api.ts';
 export type { Api, ApiAnswer, ApiCall } from './api.ts';
 export { usePlatform } from './fixture.ts';
 export type { PlatformFixture } from './fixture.ts';
+export { startOllamaStub } from './ollama-stub.ts';
+export type { OllamaStub, OllamaReply, OllamaResponder, OllamaChatRequest } from './ollama-stub.ts';

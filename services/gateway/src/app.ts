@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
+import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -50,6 +51,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
   app.route('/api', runRoutes({ bus }));
+  app.route('/api/workflow-interviews', interviewRoutes({ bus }));
+  app.route('/api/interview-settings', interviewSettingsRoutes({ bus }));
 
   return app;
 }
