@@ -5,6 +5,7 @@
  */
 import type { DestinationRef, FieldError } from '@riskloop/contracts';
 import { validateDefinition } from '@riskloop/definitions';
+import { canonical } from './hash.ts';
 import { policyErrors } from './policy.ts';
 
 export type Draft = Record<string, unknown>;
@@ -40,7 +41,7 @@ export function applyPatch(draft: Draft, patch: Record<string, unknown>): PatchR
       });
       continue;
     }
-    if (JSON.stringify(draft[key]) === JSON.stringify(value ?? undefined)) continue;
+    if (canonical(draft[key] ?? null) === canonical(value ?? null)) continue;
     if (value === null) delete next[key];
     else next[key] = value;
     if (key === 'steps') changed.push(...changedSteps(draft.steps, value));
@@ -54,7 +55,7 @@ function changedSteps(before: unknown, after: unknown): string[] {
     new Map(
       (Array.isArray(list) ? list : [])
         .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
-        .map((s) => [String(s.id), JSON.stringify(s)]),
+        .map((s) => [String(s.id), canonical(s)]),
     );
   const old = byId(before);
   const fresh = byId(after);

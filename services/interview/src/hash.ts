@@ -1,7 +1,8 @@
 /** The transcript hash: sha256 over the canonical JSON (keys sorted) of the turns. */
 import { createHash } from 'node:crypto';
 
-function canonical(value: unknown): string {
+/** JSON with object keys sorted, so equal values have equal text. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
