@@ -65,7 +65,7 @@ const duration = (answer: string): Parsed =>
     : { error: 'give a duration such as 30m, 48h, 7d or 2w' };
 
 function approverOf(entry: string): Json {
-  const m = /^(role|group|user)\s*:\s*(.+)$/i.exec(entry);
+  const m = /^(role|group|user|expression)\s*:\s*(.+)$/i.exec(entry);
   if (m) return { [String(m[1]).toLowerCase()]: String(m[2]).trim() };
   return { user: entry };
 }
@@ -99,7 +99,8 @@ const stepFields: Record<string, Field[]> = {
   approval: [
     {
       key: 'approvers',
-      question: 'Who approves? Separate several with commas: `role:<name>`, `group:<name>` or a user.',
+      question:
+        'Who approves? Separate several with commas: `role:<name>`, `group:<name>`, `expression:<CEL>` or a user.',
       parse: (a) =>
         listOf(a).length > 0 ? { value: listOf(a).map(approverOf) } : { error: 'name at least one approver' },
     },
