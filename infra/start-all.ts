@@ -14,6 +14,7 @@ import * as relay from '../services/relay/src/service.ts';
 import * as runner from '../services/runner/src/service.ts';
 import * as triggerRouter from '../services/trigger-router/src/service.ts';
 import { Env as GatewayEnv } from '../services/gateway/src/env.ts';
+import { Env as InterviewEnv } from '../services/interview/src/env.ts';
 import { Env as RelayEnv } from '../services/relay/src/env.ts';
 import { Env as RunnerEnv } from '../services/runner/src/env.ts';
 
@@ -25,7 +26,7 @@ runMain(async () => {
   await triggerRouter.launch(common, shared);
   await runner.launch(parseEnv(RunnerEnv, process.env), shared);
   await relay.launch(parseEnv(RelayEnv, process.env), shared);
-  await interview.launch(common, shared);
+  await interview.launch(parseEnv(InterviewEnv, process.env), shared);
   await kriEmitter.launch(common, shared);
   await gateway.launch(parseEnv(GatewayEnv, process.env), shared);
   signalReady(log, { services: 7 });

@@ -6,7 +6,7 @@
 import { runScript, serverUrl } from '@riskloop/testkit';
 import { expect, it } from 'vitest';
 
-const servicesWithTables = ['gateway', 'registry', 'runner', 'relay', 'trigger-router'];
+const servicesWithTables = ['gateway', 'registry', 'runner', 'relay', 'trigger-router', 'interview'];
 
 it.concurrent.each(servicesWithTables)('%s: entities and migrations agree', async (service) => {
   const result = await runScript('infra/migration-create.ts', [service, '--check'], {

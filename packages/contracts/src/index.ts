@@ -67,3 +67,21 @@ export {
 export { TimerFired, RunSummary, RunQuery, RunHistoryEntry, runnerRpcs } from './runs.ts';
 export { rpc } from './rpc.ts';
 export { roles, Role, CreateApiKeyBody, ApiKeyView } from './principals.ts';
+export {
+  InterviewStatus,
+  InterviewMode,
+  TranscriptTurn,
+  InterviewGap,
+  InterviewResult,
+  InterviewView,
+  StartInterviewBody,
+  InterviewMessageBody,
+  InterviewReply,
+  InterviewStreamChunk,
+  TranscriptView,
+  InterviewSettings,
+  InterviewSettingsBody,
+  InterviewProvenance,
+  DestinationRef,
+  interviewRpcs,
+} from './interview.ts';

@@ -22,6 +22,7 @@ export interface RpcMethod<Req extends z.ZodType, Res extends z.ZodType> {
   response: Res;
 }
 
+/** Declare one request/reply method (each service area declares its own in its contracts file). */
 export function rpc<Req extends z.ZodType, Res extends z.ZodType>(
   service: string,
   method: string,

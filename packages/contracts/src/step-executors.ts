@@ -12,6 +12,7 @@ export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
 
 export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
+  expert_panel: 'interview',
 };
 
 /** The service that executes `kind`, if one does. */

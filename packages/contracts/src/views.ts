@@ -85,6 +85,8 @@ export const VersionView = z.object({
   createdBy: z.string(),
   reason: z.string().nullable(),
   definition: WorkflowDefinition.optional(),
+  /** Where the version came from when not typed in: e.g. the interview and its transcript hash. */
+  provenance: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type VersionView = z.infer<typeof VersionView>;
 

@@ -13,3 +13,5 @@ export type { Api, ApiAnswer, ApiCall } from './api.ts';
 export { usePlatform } from './fixture.ts';
 export type { PlatformFixture } from './fixture.ts';
 export { readDeadLetters } from './dead-letters.ts';
+export { startOllamaStub } from './ollama-stub.ts';
+export type { OllamaStub, OllamaReply, OllamaResponder, OllamaChatRequest } from './ollama-stub.ts';

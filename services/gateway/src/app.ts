@@ -12,6 +12,7 @@ import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
+import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -56,6 +57,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api', runRoutes({ bus }));
   app.route('/api/approvals', approvalRoutes({ bus }));
   app.route('/api/api-keys', apiKeyRoutes(options.orm));
+  app.route('/api/workflow-interviews', interviewRoutes({ bus }));
+  app.route('/api/interview-settings', interviewSettingsRoutes({ bus }));
 
   return app;
 }

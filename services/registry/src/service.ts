@@ -1,6 +1,6 @@
 /** Start the registry on a booted runtime: its RPC methods and its outbox reconciler. */
 import { serve } from '@riskloop/bus';
-import { rpcs } from '@riskloop/contracts';
+import { interviewRpcs, rpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { dryRun } from '@riskloop/definitions';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
@@ -16,6 +16,12 @@ export function startRegistry(runtime: RuntimeWithDb): void {
     serve(bus, rpcs.createWorkflow, (b, { tenant }) => registry.create(tenant, b.actor, b.definition)),
     serve(bus, rpcs.updateWorkflow, (b, { tenant }) =>
       registry.update(tenant, b.workflowId, b.actor, b.definition, b.reason, b.expectedVersion),
+    ),
+    serve(bus, interviewRpcs.createWorkflowFromInterview, (b, { tenant }) =>
+      registry.create(tenant, b.actor, b.definition, b.provenance),
+    ),
+    serve(bus, interviewRpcs.reviseWorkflowFromInterview, (b, { tenant }) =>
+      registry.update(tenant, b.workflowId, b.actor, b.definition, b.reason, undefined, b.provenance),
     ),
     serve(bus, rpcs.getWorkflow, (b, { tenant }) => registry.get(tenant, b.workflowId)),
     serve(bus, rpcs.listWorkflows, (b, { tenant }) => registry.list(tenant, b)),

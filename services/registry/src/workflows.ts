@@ -4,7 +4,7 @@
  * runs start on; runs in flight keep theirs); lifecycle moves follow `lifecycle.ts`. Each change writes a
  * change-log entry (actor, diff, reason) and announces itself on the bus through the outbox.
  */
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import {
   cloudEvent,
   eventTypes,
@@ -25,6 +25,9 @@ import { randomUUID } from 'node:crypto';
 import { ChangeLogEntry, Workflow, WorkflowVersion } from './db/entities.ts';
 import { transitionOf, type LifecycleAction } from './lifecycle.ts';
 import { decodeCursor, encodeCursor, toSummary, toView } from './views.ts';
+
+/** Where a version came from (an interview), recorded on it. */
+export type Provenance = { interviewId: string } & Record<string, unknown>;
 
 export interface RegistryOptions {
   orm: MikroORM;
@@ -112,8 +115,52 @@ export function createRegistry(options: RegistryOptions) {
     await outbox.send(messages);
   };
 
+  /** The workflow an interview already saved, if it did: confirming twice saves once. */
+  const savedBy = async (tenant: string, provenance?: Provenance): Promise<string | undefined> => {
+    if (!provenance) return undefined;
+    const rows = await orm.em
+      .fork()
+      .execute<{ workflow_id: string }[]>(
+        `select workflow_id from "registry"."workflow_versions" where provenance->>'interviewId' = ? and tenant_id = ?`,
+        [provenance.interviewId, tenant],
+      );
+    return rows[0]?.workflow_id;
+  };
+
+  /** `work`, unless the interview already saved; a concurrent duplicate loses on the unique index. */
+  const once = async (
+    tenant: string,
+    provenance: Provenance | undefined,
+    work: () => Promise<WorkflowView>,
+  ) => {
+    const saved = await savedBy(tenant, provenance);
+    if (saved) return registry.get(tenant, saved);
+    try {
+      return await work();
+    } catch (error) {
+      const again =
+        error instanceof UniqueConstraintViolationException ? await savedBy(tenant, provenance) : undefined;
+      if (again) return registry.get(tenant, again);
+      throw error;
+    }
+  };
+
   const registry = {
-    async create(tenant: string, actor: string, input: unknown): Promise<WorkflowView> {
+    async create(
+      tenant: string,
+      actor: string,
+      input: unknown,
+      provenance?: Provenance,
+    ): Promise<WorkflowView> {
+      return once(tenant, provenance, () => registry.insertNew(tenant, actor, input, provenance));
+    },
+
+    async insertNew(
+      tenant: string,
+      actor: string,
+      input: unknown,
+      provenance?: Provenance,
+    ): Promise<WorkflowView> {
       const definition = parseDefinition(input);
       const id = randomUUID();
       const now = new Date();
@@ -138,6 +185,7 @@ export function createRegistry(options: RegistryOptions) {
           createdBy: actor,
           reason: null,
           createdAt: now,
+          provenance: provenance ?? null,
         });
         await logChange(tx, {
           tenant,
@@ -161,6 +209,21 @@ export function createRegistry(options: RegistryOptions) {
       input: unknown,
       reason: string,
       expectedVersion?: number,
+      provenance?: Provenance,
+    ): Promise<WorkflowView> {
+      return once(tenant, provenance, () =>
+        registry.insertVersion(tenant, id, actor, input, reason, expectedVersion, provenance),
+      );
+    },
+
+    async insertVersion(
+      tenant: string,
+      id: string,
+      actor: string,
+      input: unknown,
+      reason: string,
+      expectedVersion?: number,
+      provenance?: Provenance,
     ): Promise<WorkflowView> {
       const definition = parseDefinition(input);
       await mutate(async (tx) => {
@@ -184,6 +247,7 @@ export function createRegistry(options: RegistryOptions) {
           createdBy: actor,
           reason,
           createdAt: now,
+          provenance: provenance ?? null,
         });
         workflow.latestVersion = version;
         workflow.name = definition.name;
@@ -260,7 +324,7 @@ export function createRegistry(options: RegistryOptions) {
         { workflowId: id, tenantId: tenant },
         {
           orderBy: { version: 'asc' },
-          fields: ['workflowId', 'version', 'createdAt', 'createdBy', 'reason'],
+          fields: ['workflowId', 'version', 'createdAt', 'createdBy', 'reason', 'provenance'],
         },
       );
       return {
@@ -270,6 +334,7 @@ export function createRegistry(options: RegistryOptions) {
           createdAt: v.createdAt.toISOString(),
           createdBy: v.createdBy,
           reason: v.reason ?? null,
+          provenance: v.provenance ?? null,
         })),
       };
     },
@@ -285,6 +350,7 @@ export function createRegistry(options: RegistryOptions) {
         createdAt: v.createdAt.toISOString(),
         createdBy: v.createdBy,
         reason: v.reason ?? null,
+        provenance: v.provenance ?? null,
         definition: WorkflowDefinition.parse(v.definition),
       };
     },

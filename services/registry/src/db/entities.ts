@@ -38,9 +38,18 @@ export const WorkflowVersion = defineEntity({
     /** Why this version exists (the `reason` of the edit); null for version 1. */
     reason: p.text().nullable(),
     createdAt: p.datetime(),
+    /** Where the version came from when not typed in, e.g. `{ source: 'interview', interviewId, transcriptHash }`. */
+    provenance: p.json<Record<string, unknown>>().nullable(),
   }),
   primaryKeys: ['workflowId', 'version'],
-  indexes: [{ name: 'workflow_versions_tenant_idx', properties: ['tenantId', 'workflowId'] }],
+  indexes: [
+    { name: 'workflow_versions_tenant_idx', properties: ['tenantId', 'workflowId'] },
+    {
+      // One version per interview: a confirm that is retried finds the version it already made.
+      name: 'workflow_versions_interview_idx',
+      expression: `create unique index "workflow_versions_interview_idx" on "registry"."workflow_versions" ((provenance->>'interviewId')) where provenance is not null`,
+    },
+  ],
 });
 
 export const ChangeLogEntry = defineEntity({
