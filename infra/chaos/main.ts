@@ -17,5 +17,13 @@ const report = await runChaos({
 for (const [name, value] of Object.entries(report)) console.log(`${name.padEnd(18)} ${String(value)}`);
 console.log(JSON.stringify(report));
 process.exit(
-  report.lost + report.stuck + report.failed + report.duplicateEffects + report.missingEffects === 0 ? 0 : 1,
+  report.lost +
+    report.stuck +
+    report.failed +
+    report.duplicateEffects +
+    report.missingEffects +
+    report.deadLetters ===
+    0
+    ? 0
+    : 1,
 );

@@ -7,6 +7,7 @@
 import {
   apiClient,
   createTenant,
+  readDeadLetters,
   startPlatform,
   startSink,
   type Api,
@@ -36,6 +37,8 @@ export interface ChaosReport {
   distinctEffects: number;
   duplicateEffects: number;
   missingEffects: number;
+  /** Messages the runner gave up on (should be none: a crash is not a reason). */
+  deadLetters: number;
   seconds: number;
 }
 
@@ -160,6 +163,7 @@ async function chaos(
     distinctEffects: byKey.size,
     duplicateEffects,
     missingEffects: Math.max(0, expectedEffects - byKey.size),
+    deadLetters: (await readDeadLetters(platform.testBus.bus, 'RUNS', 'runner')).length,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
 }

@@ -23,6 +23,7 @@ export interface RunnerOptions {
   /** A dispatched step with no result for this long is dispatched again (same idempotency key). */
   stallMs: number;
   timerPollMs: number;
+  maxDeliver: number;
 }
 
 /** Route one inbound event to the host. */
@@ -59,6 +60,7 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     schema: RunnerInbound,
     concurrency: options.concurrency,
     ackWaitMs: options.ackWaitMs,
+    maxDeliver: options.maxDeliver,
     handle: (event) => handle(host, event),
   });
   const servers = [
@@ -110,6 +112,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     ackWaitMs: env.RUNNER_ACK_WAIT_MS,
     stallMs: env.RUNNER_STALL_MS,
     timerPollMs: env.RUNNER_TIMER_POLL_MS,
+    maxDeliver: env.RUNNER_MAX_DELIVER,
   });
   runtime.ready();
 }

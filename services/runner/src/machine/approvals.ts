@@ -52,7 +52,8 @@ export function eligibleApprovers(state: ApprovalState): Approver[] {
 
 function matches(approver: Approver, caller: Caller): boolean {
   if ('user' in approver) return caller.user === approver.user;
-  if ('role' in approver) return caller.role === approver.role;
+  // Business roles (tech_lead, cto) are usually kept as groups of a person's key: either matches.
+  if ('role' in approver) return caller.role === approver.role || caller.groups.includes(approver.role);
   return caller.groups.includes(approver.group);
 }
 

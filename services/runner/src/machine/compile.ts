@@ -9,7 +9,7 @@
 import type { Step, StepRecord, WorkflowDefinition } from '@riskloop/contracts';
 import { compileExpression } from '@riskloop/expr';
 import { describeError } from '@riskloop/kit';
-import { assign, setup } from 'xstate';
+import { assign, not, or, setup, stateIn } from 'xstate';
 import { enterLeaf, leaveLeaf, onDecision, onResult, onSignal, onTimer, signalMatches } from './leaf.ts';
 import { eventTime, expressionContext } from './scope.ts';
 import type { Change, Effect, RunContext, RunEvent, RunInput } from './types.ts';
@@ -17,6 +17,12 @@ import type { Change, Effect, RunContext, RunEvent, RunInput } from './types.ts'
 const stateKey = (stepId: string) => `step_${stepId}`;
 const stateRef = (stepId: string) => `#${stateKey(stepId)}`;
 const ends = ['succeeded', 'failed', 'cancelled'] as const;
+
+/** An outside event (or the init event, whose input has the start time), not one of XState's own. */
+const hasTime = (event: unknown) => {
+  const e = event as { at?: string; input?: { at?: string } };
+  return e.at !== undefined || e.input?.at !== undefined;
+};
 
 type Guard = (args: { context: RunContext; event: RunEvent }) => boolean;
 
@@ -27,13 +33,24 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       // Recorded, never executed inside a transition: the host reads them from the returned actions.
       effect: (_: unknown, _params: Effect) => undefined,
     },
+    guards: {
+      // XState's pure `transition()` still takes root transitions once the machine is done.
+      finished: or(ends.map((end) => stateIn(`#run.${end}`))),
+    },
   });
 
-  /** Turn a behaviour into an action that assigns its changes and enqueues its effects. */
+  /**
+   * Turn a behaviour into an action that assigns its changes and enqueues its effects. XState's own done
+   * events (a region or a container finishing) carry no time: they happen when the event that led to them
+   * did, which the context keeps as `clock` (an action with the outside event always runs first).
+   */
   const act = (behaviour: (context: RunContext, event: RunEvent) => Change) =>
     machineSetup.enqueueActions(({ context, event, enqueue }) => {
-      const { update, effects } = behaviour(context, event);
-      if (update && Object.keys(update).length > 0) enqueue.assign(update);
+      const timed = hasTime(event) ? event : ({ ...event, at: context.clock } as RunEvent);
+      const { update, effects } = behaviour(context, timed);
+      const clock = hasTime(event) && context.clock !== eventTime(event) ? { clock: eventTime(event) } : {};
+      if ((update && Object.keys(update).length > 0) || 'clock' in clock)
+        enqueue.assign({ ...update, ...clock });
       for (const params of effects ?? []) enqueue({ type: 'effect', params });
     });
 
@@ -51,6 +68,8 @@ export function compileWorkflow(definition: WorkflowDefinition) {
           guard: (args: { context: RunContext; event: RunEvent }) =>
             isFailed(args) && (args.context.loops?.[step.id] ?? 0) < limit,
           target: stateRef(onError.goto),
+          // A jump to the failing step itself must leave and enter it again, to start a new attempt.
+          reenter: true,
           actions: assign({
             loops: ({ context }: { context: RunContext }) => ({
               ...context.loops,
@@ -186,10 +205,24 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       }
     });
 
-  const finishContainer = (step: Step) =>
+  /**
+   * Close a container's record: at its `done` state it succeeded; left any other way (exit), it was cut
+   * short by a terminate inside it (succeeded), a failure (failed), a cancel or an abandoned branch.
+   */
+  const finishContainer = (step: Step, how: 'done' | 'exit') =>
     act((context, event) => {
       const record = context.steps[step.id];
       if (!record || record.status !== 'running') return {};
+      const status =
+        how === 'done'
+          ? 'succeeded'
+          : event.type === 'run.cancel'
+            ? 'cancelled'
+            : context.end
+              ? 'succeeded'
+              : context.error
+                ? 'failed'
+                : 'cancelled';
       const at = eventTime(event);
       const output =
         step.type === 'branch'
@@ -201,7 +234,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
             ...context.steps,
             [step.id]: {
               ...record,
-              status: 'succeeded',
+              status,
               output,
               finishedAt: at,
               durationMs: Date.parse(at) - Date.parse(record.startedAt ?? at),
@@ -274,6 +307,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
       id: stateKey(step.id),
       initial: 'gate',
       entry: enterContainer(step),
+      exit: finishContainer(step, 'exit'),
       states: {
         gate: {
           always: [
@@ -298,7 +332,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
           ],
         },
         body,
-        done: { type: 'final', entry: finishContainer(step) },
+        done: { type: 'final', entry: finishContainer(step, 'done') },
       },
       onDone: next,
     };
@@ -336,6 +370,7 @@ export function compileWorkflow(definition: WorkflowDefinition) {
     } as never,
     on: {
       'run.cancel': {
+        guard: not('finished'),
         target: '.cancelled',
         actions: assign({
           end: 'cancelled' as const,

@@ -74,6 +74,8 @@ export interface RunContext extends Omit<RunInput, 'at'> {
   chosen?: Record<string, number>;
   /** Steps whose retry back-off has elapsed: they re-enter with the next attempt. */
   retryDue?: Record<string, boolean>;
+  /** When the latest event happened: the time of XState's own done events, which carry none. */
+  clock?: string;
 }
 
 interface At {
