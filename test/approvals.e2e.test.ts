@@ -435,3 +435,59 @@ async function tenantId(): Promise<string> {
   );
   return rows[0]!.id;
 }
+
+describe('waiting for an outside event', () => {
+  it('a run waiting for patch.confirmed completes on the matching event only, once', async () => {
+    const workflowId = await activeWorkflow({
+      name: 'Wait for the patch',
+      triggers: [{ type: 'manual' }],
+      steps: [
+        {
+          id: 'patched',
+          type: 'wait',
+          wait: {
+            event: { type: 'patch.confirmed', condition: 'event.host == trigger.host' },
+            timeout: '7d',
+          },
+        },
+        {
+          id: 'post',
+          type: 'webhook',
+          webhook: { url: `${e2e.sink.url}/patched`, body: { host: '{{ trigger.host }}' } },
+        },
+      ],
+    });
+    const runId = await startRun(workflowId, { host: 'db-7' });
+    await waitFor(
+      async () => {
+        const run = await getRun(runId);
+        return run?.steps?.[0]?.status === 'waiting' ? run : undefined;
+      },
+      30_000,
+      'the wait',
+    );
+    const tenant = await tenantId();
+    const signal = (host: string, id = randomUUID()) =>
+      publishEvent(
+        e2e.platform.testBus.bus,
+        subjects.runSignal(tenant),
+        cloudEvent({
+          id,
+          source: 'test/scanner',
+          type: eventTypes.runSignal,
+          tenant,
+          data: { eventType: 'patch.confirmed', sourceId: id, data: { host } },
+        }),
+      );
+    await signal('web-1'); // another host: the run keeps waiting
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await getRun(runId)).status).toBe('running');
+    const matching = randomUUID();
+    await signal('db-7', matching);
+    await signal('db-7', matching); // the same event again changes nothing
+    const run = await runReaches(runId, 'succeeded');
+    expect(run.steps[0].output).toMatchObject({ eventType: 'patch.confirmed', event: { host: 'db-7' } });
+    expect(sinkHits('/patched')).toHaveLength(1);
+    expect(await e2e.platform.db.query(`select * from runner.waits where run_id = $1`, [runId])).toEqual([]);
+  });
+});
