@@ -54,3 +54,20 @@ export { RunRequestBody, RunAccepted, Problem } from './api.ts';
 export { formatPath, fieldErrors } from './issues.ts';
 export type { FieldError } from './issues.ts';
 export { workflowDefinitionJsonSchema } from './json-schema.ts';
+export {
+  kriEventTypes,
+  KriId,
+  KriThreshold,
+  KriEffect,
+  KriUpdate,
+  KriBody,
+  KriView,
+  KriDefinitionId,
+  KriDefinitionBody,
+  KriDefinitionView,
+  KriDefinitionChange,
+  KriEventRecord,
+  EmitKriOutput,
+} from './kri.ts';
+export { ExternalEventType, ExternalEventData, webhookHeaders, webhookReplayWindowMs } from './inbound.ts';
+export { triggerRpcs, allTenants, ActiveWorkflow } from './trigger-rpc.ts';

@@ -12,6 +12,7 @@ export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
 
 export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
+  emit_kri: 'kri-emitter',
 };
 
 /** The service that executes `kind`, if one does. */
