@@ -4,12 +4,7 @@
  */
 import { z } from 'zod';
 import { WorkflowDefinition } from './definition.ts';
-import {
-  KriDefinitionChange,
-  KriDefinitionView,
-  KriEventRecord,
-  KriView,
-} from './kri.ts';
+import { KriDefinitionChange, KriDefinitionView, KriEventRecord, KriView } from './kri.ts';
 import type { RpcMethod } from './rpc.ts';
 
 function rpc<Req extends z.ZodType, Res extends z.ZodType>(
@@ -52,7 +47,12 @@ export const triggerRpcs = {
     Actor.extend({ definitionId: z.string(), body: z.unknown(), reason: z.string().max(2000).optional() }),
     KriDefinitionView.extend({ changed: z.boolean() }),
   ),
-  getKriDefinition: rpc('registry', 'get-kri-definition', z.object({ definitionId: z.string() }), KriDefinitionView),
+  getKriDefinition: rpc(
+    'registry',
+    'get-kri-definition',
+    z.object({ definitionId: z.string() }),
+    KriDefinitionView,
+  ),
   listKriDefinitions: rpc(
     'registry',
     'list-kri-definitions',
@@ -89,5 +89,10 @@ export const triggerRpcs = {
     z.object({ deadLettered: z.record(z.string(), z.int()), received: z.record(z.string(), z.int()) }),
   ),
   /** The KRI updates a run's steps produced. */
-  listRunKriEvents: rpc('kri-emitter', 'list-run-kri-events', z.object({ runId: z.uuid() }), Items(KriEventRecord)),
+  listRunKriEvents: rpc(
+    'kri-emitter',
+    'list-run-kri-events',
+    z.object({ runId: z.uuid() }),
+    Items(KriEventRecord),
+  ),
 } as const;

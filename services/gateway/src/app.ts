@@ -9,6 +9,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
+import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
+import { kriRoutes } from './routes/kris.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -35,6 +37,16 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
 
+  // Inbound webhooks: no API key; the trigger-router checks the sender's signature.
+  app.use(
+    '/hooks/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      onError: (c) => problem(c, 413, `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`),
+    }),
+  );
+  app.route('/hooks', inboundHookRoutes({ bus }));
+
   app.use(
     '/api/*',
     bodyLimit({
@@ -50,6 +62,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
   app.route('/api', runRoutes({ bus }));
+  app.route('/api', kriRoutes({ bus }));
+  app.route('/api', webhookSecretRoutes({ bus }));
 
   return app;
 }

@@ -75,7 +75,8 @@ export function createEmitter(options: EmitterOptions) {
     const records: KriEventRecord[] = [];
     for (const definition of definitions) {
       const amount = amountOf(definition, input);
-      if (typeof amount === 'string') return { ok: false, error: { code: 'kri_amount_invalid', message: amount } };
+      if (typeof amount === 'string')
+        return { ok: false, error: { code: 'kri_amount_invalid', message: amount } };
       records.push({
         id: `kri-update:${data.idempotencyKey}:${definition.id}`,
         runId: data.runId,
@@ -104,20 +105,32 @@ export function createEmitter(options: EmitterOptions) {
       runId: record.runId,
       workflowId: record.workflowId,
       stepId: record.stepId,
-      attributes: { ...(input.attributes ?? {}), ...(input.value === undefined ? {} : { value: input.value }) },
+      attributes: {
+        ...(input.attributes ?? {}),
+        ...(input.value === undefined ? {} : { value: input.value }),
+      },
       emittedAt: record.emittedAt,
     };
     return {
       subject: subjects.kriUpdate(tenant, record.kri),
-      event: cloudEvent({ id: record.id, source: 'riskloop/kri-emitter', type: kriEventTypes.update, tenant, data }),
+      event: cloudEvent({
+        id: record.id,
+        source: 'riskloop/kri-emitter',
+        type: kriEventTypes.update,
+        tenant,
+        data,
+      }),
     };
   };
 
   const resend = async (key: string, commandId: string) => {
     const rows = await orm.em
       .fork()
-      .execute<OutboxMessage[]>(`select subject, event from "kri_emitter"."outbox" where id = ?`, [resultId(key)]);
-    for (const row of rows) await publishEvent(bus, row.subject, row.event, { msgId: `${row.event.id}:resent:${commandId}` });
+      .execute<OutboxMessage[]>(`select subject, event from "kri_emitter"."outbox" where id = ?`, [
+        resultId(key),
+      ]);
+    for (const row of rows)
+      await publishEvent(bus, row.subject, row.event, { msgId: `${row.event.id}:resent:${commandId}` });
   };
 
   return {
@@ -126,7 +139,9 @@ export function createEmitter(options: EmitterOptions) {
       const tenant = command.tenantid;
       const done = await orm.em
         .fork()
-        .execute(`select 1 from "kri_emitter"."emit_results" where idempotency_key = ?`, [data.idempotencyKey]);
+        .execute(`select 1 from "kri_emitter"."emit_results" where idempotency_key = ?`, [
+          data.idempotencyKey,
+        ]);
       if (done.length > 0) return resend(data.idempotencyKey, command.id);
 
       const startedAt = new Date();
@@ -148,7 +163,9 @@ export function createEmitter(options: EmitterOptions) {
           source: 'riskloop/kri-emitter',
           type: planned.ok ? eventTypes.stepSucceeded : eventTypes.stepFailed,
           tenant,
-          data: planned.ok ? { ...base, output: { updates: planned.records } } : { ...base, error: planned.error },
+          data: planned.ok
+            ? { ...base, output: { updates: planned.records } }
+            : { ...base, error: planned.error },
         }),
       };
       const committed = await orm.em.fork().transactional(async (tx) => {
@@ -164,8 +181,21 @@ export function createEmitter(options: EmitterOptions) {
                (id, tenant_id, run_id, workflow_id, step_id, idempotency_key, event, kri, effect, amount,
                 definition_id, definition_version, emitted_at)
              values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [r.id, tenant, r.runId, r.workflowId, r.stepId, data.idempotencyKey, r.event, r.kri, r.effect, r.amount,
-              r.definitionId, r.definitionVersion, startedAt],
+            [
+              r.id,
+              tenant,
+              r.runId,
+              r.workflowId,
+              r.stepId,
+              data.idempotencyKey,
+              r.event,
+              r.kri,
+              r.effect,
+              r.amount,
+              r.definitionId,
+              r.definitionVersion,
+              startedAt,
+            ],
           );
         }
         await outbox.stage(tx, [...updates, result]);

@@ -27,7 +27,9 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
     schema: StepCommand,
     handle: (command) => emitter.handle(command),
   });
-  const server = serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) => emitter.runEvents(tenant, b.runId));
+  const server = serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) =>
+    emitter.runEvents(tenant, b.runId),
+  );
   const stopReconciler = outbox.startReconciler();
   lifecycle.onShutdown('kri-emitter: work', async () => {
     await server.stop();

@@ -26,9 +26,13 @@ function parseOr422<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> 
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   const first = errors[0];
-  throw RiskloopError.invalid(first ? `${first.path || '(body)'}: ${first.message}` : 'invalid', first?.path, {
-    errors,
-  });
+  throw RiskloopError.invalid(
+    first ? `${first.path || '(body)'}: ${first.message}` : 'invalid',
+    first?.path,
+    {
+      errors,
+    },
+  );
 }
 
 function checkId(schema: z.ZodType<string>, id: string, what: string): string {
@@ -44,7 +48,8 @@ export function amountProblem(body: KriDefinitionBody): string | undefined {
   const analysis = analyzeExpression(body.amount);
   if (!analysis.ok) return `not a valid CEL expression: ${analysis.message}`;
   const foreign = analysis.references.roots.filter((r) => r !== 'event');
-  if (foreign.length > 0) return `an amount may read only event.value and event.attributes, not ${foreign.join(', ')}`;
+  if (foreign.length > 0)
+    return `an amount may read only event.value and event.attributes, not ${foreign.join(', ')}`;
   let sample: unknown;
   try {
     sample = compileExpression(body.amount)({ event: { value: 1, attributes: {} } });
@@ -146,7 +151,7 @@ export function createKriCatalogue(orm: MikroORM) {
       }
       const changed = await em.transactional(async (tx) => {
         const current = await tx.findOne(KriDefinition, { tenantId: tenant, id });
-        const before = (current?.body ?? {}) as Record<string, unknown>;
+        const before = (current?.body ?? {});
         const changes = diff(before, body as Record<string, unknown>);
         if (current && changes.length === 0) return false; // the same body again: no new version
         const version = (current?.version ?? 0) + 1;

@@ -367,7 +367,12 @@ export function createRegistry(options: RegistryOptions) {
       const items = [];
       for (const w of rows) {
         const definition = WorkflowDefinition.parse(await definitionOf(em, w.id, w.activeVersion as number));
-        items.push({ tenantId: w.tenantId, workflowId: w.id, version: w.activeVersion as number, definition });
+        items.push({
+          tenantId: w.tenantId,
+          workflowId: w.id,
+          version: w.activeVersion as number,
+          definition,
+        });
       }
       return { items };
     },

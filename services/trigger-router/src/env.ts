@@ -11,7 +11,11 @@ export const Env = CommonEnv.extend({
    * Catch-up policy: scheduled times missed by more than this (e.g. everything was down) are not all run;
    * only the latest of them runs, once. Times missed by less run each.
    */
-  SCHEDULE_MISFIRE_GRACE_MS: z.coerce.number().int().min(0).default(10 * 60_000),
+  SCHEDULE_MISFIRE_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
   /** How often the index of active workflows is rebuilt in full, besides following registry events. */
   TRIGGER_INDEX_REFRESH_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Master keys that wrap the per-tenant keys sealing webhook secrets: `v1:<base64 32 bytes>,...`. */

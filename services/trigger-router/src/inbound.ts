@@ -40,7 +40,8 @@ export function createInbound(options: InboundOptions) {
     try {
       await request(bus, triggerRpcs.getTenant, tenant, {});
     } catch (error) {
-      if (isRiskloopError(error) && error.code === 'not_found') throw RiskloopError.poison(`unknown tenant ${tenant}`);
+      if (isRiskloopError(error) && error.code === 'not_found')
+        throw RiskloopError.poison(`unknown tenant ${tenant}`);
       throw error;
     }
     knownTenants.set(tenant, Date.now() + 60_000);
@@ -68,7 +69,14 @@ export function createInbound(options: InboundOptions) {
     const runs = starts
       ? index
           .find(tenant, select)
-          .filter((w) => startsRun(w.definition, select, payload, { tenant, workflowId: w.workflowId, version: w.version, now }))
+          .filter((w) =>
+            startsRun(w.definition, select, payload, {
+              tenant,
+              workflowId: w.workflowId,
+              version: w.version,
+              now,
+            }),
+          )
       : [];
     await router.acceptEvent(
       tenant,
@@ -83,13 +91,23 @@ export function createInbound(options: InboundOptions) {
     async breach(event: CloudEvent, subject: string): Promise<void> {
       const [, , tenant = '', kri = ''] = subject.split('.');
       if (event.type !== kriEventTypes.breached && event.type !== kriEventTypes.recovered)
-        throw RiskloopError.poison(`type ${event.type} is not ${kriEventTypes.breached} or ${kriEventTypes.recovered}`);
+        throw RiskloopError.poison(
+          `type ${event.type} is not ${kriEventTypes.breached} or ${kriEventTypes.recovered}`,
+        );
       const data = KriThreshold.safeParse(event.data);
       if (!data.success) throw RiskloopError.poison(`malformed ${event.type}: ${issues(data.error)}`);
-      if (data.data.kri !== kri) throw RiskloopError.poison(`data.kri ${data.data.kri} does not match subject ${subject}`);
+      if (data.data.kri !== kri)
+        throw RiskloopError.poison(`data.kri ${data.data.kri} does not match subject ${subject}`);
       await checkTenant(tenant);
       await checkKri(tenant, kri);
-      await accept(tenant, event, 'kri_breach', data.data, event.type === kriEventTypes.breached, isBreachOf(kri));
+      await accept(
+        tenant,
+        event,
+        'kri_breach',
+        data.data,
+        event.type === kriEventTypes.breached,
+        isBreachOf(kri),
+      );
     },
 
     /** Another system's event on `event.<tenant>.<type>`. */

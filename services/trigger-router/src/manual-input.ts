@@ -18,7 +18,10 @@ export function checkManualInput(definition: WorkflowDefinition, payload: Record
     try {
       validate = ajv.compile(manual.input);
     } catch (error) {
-      throw RiskloopError.invalid(`the manual trigger's input schema is not valid JSON Schema: ${String(error)}`, 'triggers.input');
+      throw RiskloopError.invalid(
+        `the manual trigger's input schema is not valid JSON Schema: ${String(error)}`,
+        'triggers.input',
+      );
     }
     compiled.set(manual.input, validate);
   }
@@ -29,5 +32,7 @@ export function checkManualInput(definition: WorkflowDefinition, payload: Record
     return { path, message: e.message ?? 'invalid' };
   });
   const first = errors[0];
-  throw RiskloopError.invalid(first ? `${first.path}: ${first.message}` : 'invalid input', first?.path, { errors });
+  throw RiskloopError.invalid(first ? `${first.path}: ${first.message}` : 'invalid input', first?.path, {
+    errors,
+  });
 }

@@ -2,7 +2,12 @@ import type { WorkflowDefinition } from '@riskloop/contracts';
 import { describe, expect, it } from 'vitest';
 import { isBreachOf, isEventOf, startsRun } from './matching.ts';
 
-const scope = { tenant: 't1', workflowId: '00000000-0000-4000-8000-000000000001', version: 1, now: new Date() };
+const scope = {
+  tenant: 't1',
+  workflowId: '00000000-0000-4000-8000-000000000001',
+  version: 1,
+  now: new Date(),
+};
 const steps = [{ id: 's', type: 'set', set: { vars: { a: 1 } } }] as WorkflowDefinition['steps'];
 
 describe('startsRun', () => {
@@ -24,8 +29,17 @@ describe('startsRun', () => {
   });
 
   it('does not match another type, a failing condition, or a payload missing the field', () => {
-    expect(startsRun(s3, isEventOf('scan.result'), { severity: 'HIGH', resource_type: 'AWS::S3::Bucket' }, scope)).toBe(false);
-    expect(startsRun(s3, isEventOf('policy.violation.created'), { severity: 'LOW', resource_type: 'AWS::S3::Bucket' }, scope)).toBe(false);
+    expect(
+      startsRun(s3, isEventOf('scan.result'), { severity: 'HIGH', resource_type: 'AWS::S3::Bucket' }, scope),
+    ).toBe(false);
+    expect(
+      startsRun(
+        s3,
+        isEventOf('policy.violation.created'),
+        { severity: 'LOW', resource_type: 'AWS::S3::Bucket' },
+        scope,
+      ),
+    ).toBe(false);
     expect(startsRun(s3, isEventOf('policy.violation.created'), { severity: 'HIGH' }, scope)).toBe(false);
   });
 

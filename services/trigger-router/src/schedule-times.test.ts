@@ -11,7 +11,11 @@ describe('dueTimes', () => {
       new Date('2026-01-01T00:03:30Z'),
       600_000,
     );
-    expect(iso(due)).toEqual(['2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z', '2026-01-01T00:03:00.000Z']);
+    expect(iso(due)).toEqual([
+      '2026-01-01T00:01:00.000Z',
+      '2026-01-01T00:02:00.000Z',
+      '2026-01-01T00:03:00.000Z',
+    ]);
   });
 
   it('catches up missed times older than the grace period with the latest one only', () => {

@@ -42,7 +42,12 @@ export function startSchedules(options: ScheduleOptions): () => Promise<void> {
           [workflow.workflowId, i],
         );
         if (!cursor) continue;
-        const due = dueTimes(scheduleOf(trigger.cron, trigger.timezone), new Date(cursor.last_fire_at), now, options.graceMs);
+        const due = dueTimes(
+          scheduleOf(trigger.cron, trigger.timezone),
+          new Date(cursor.last_fire_at),
+          now,
+          options.graceMs,
+        );
         for (const at of due) {
           await router.startVersion(
             workflow.tenantId,

@@ -22,9 +22,16 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'trigger_router', bus, log });
   const registry = {
-    activeVersion: (tenant: string, workflowId: string) => request(bus, rpcs.getActiveVersion, tenant, { workflowId }),
+    activeVersion: (tenant: string, workflowId: string) =>
+      request(bus, rpcs.getActiveVersion, tenant, { workflowId }),
   };
-  const router = createTriggerRouter({ orm, outbox, registry, log, runsPerSecond: env.TRIGGER_RUNS_PER_SECOND });
+  const router = createTriggerRouter({
+    orm,
+    outbox,
+    registry,
+    log,
+    runsPerSecond: env.TRIGGER_RUNS_PER_SECOND,
+  });
   const clock = createClock({
     start: env.TRIGGER_CLOCK_START ? new Date(env.TRIGGER_CLOCK_START) : undefined,
     epochMs: env.TRIGGER_CLOCK_EPOCH_MS,
@@ -58,7 +65,9 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
       });
     }),
     serve(bus, rpcs.getTriggeredRun, (body, { tenant }) => router.triggeredRun(tenant, body.runId)),
-    serve(bus, triggerRpcs.rotateWebhookSecret, (b, { tenant }) => webhooks.rotateSecret(tenant, b.workflowId, b.actor)),
+    serve(bus, triggerRpcs.rotateWebhookSecret, (b, { tenant }) =>
+      webhooks.rotateSecret(tenant, b.workflowId, b.actor),
+    ),
     serve(bus, triggerRpcs.receiveWebhook, (b, { tenant }) =>
       webhooks.receive(tenant, b.workflowId, b.headers, b.body, new Date()),
     ),

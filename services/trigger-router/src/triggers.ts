@@ -175,7 +175,11 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
       const before = await existing(tenant, trigger.sourceId, workflowId);
       if (before) return { runId: before.runId, workflowId, version: before.version, created: false };
       const active = await registry.activeVersion(tenant, workflowId);
-      return router.startVersion(tenant, { workflowId, version: active.version, definition: active.definition }, trigger);
+      return router.startVersion(
+        tenant,
+        { workflowId, version: active.version, definition: active.definition },
+        trigger,
+      );
     },
 
     /** Start a run of a known version (the index already has it). */
@@ -212,7 +216,9 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         task: async () => {
           const tenants = await orm.em
             .fork()
-            .execute<{ tenant_id: string }[]>(`select distinct tenant_id from ${table} where released_at is null`);
+            .execute<{ tenant_id: string }[]>(
+              `select distinct tenant_id from ${table} where released_at is null`,
+            );
           for (const { tenant_id } of tenants) await release(tenant_id);
         },
       });

@@ -14,8 +14,13 @@ describe('generic HMAC webhooks', () => {
   });
 
   it('refuses a wrong secret, a changed body, a stale or missing timestamp', () => {
-    expect(verifyWebhook('generic', secret, signGeneric('other', body, ts), body, now)).toMatchObject({ ok: false, reason: 'bad signature' });
-    expect(verifyWebhook('generic', secret, signGeneric(secret, body, ts), `${body} `, now)).toMatchObject({ ok: false });
+    expect(verifyWebhook('generic', secret, signGeneric('other', body, ts), body, now)).toMatchObject({
+      ok: false,
+      reason: 'bad signature',
+    });
+    expect(verifyWebhook('generic', secret, signGeneric(secret, body, ts), `${body} `, now)).toMatchObject({
+      ok: false,
+    });
     expect(verifyWebhook('generic', secret, signGeneric(secret, body, ts - 301), body, now)).toMatchObject({
       ok: false,
       reason: 'the timestamp is outside the 5-minute window',
@@ -39,15 +44,30 @@ describe('GitHub pull_request deliveries', () => {
   });
 
   it('ignores other GitHub events and refuses a bad signature', () => {
-    expect(verifyWebhook('github.pull_request', secret, headers('push'), body, now)).toMatchObject({ ok: false, ignored: true });
-    expect(verifyWebhook('github.pull_request', 'wrong', headers(), body, now)).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(verifyWebhook('github.pull_request', secret, headers('push'), body, now)).toMatchObject({
+      ok: false,
+      ignored: true,
+    });
+    expect(verifyWebhook('github.pull_request', 'wrong', headers(), body, now)).toMatchObject({
+      ok: false,
+      reason: 'bad signature',
+    });
   });
 });
 
 describe('GitLab merge_request deliveries', () => {
   it('accepts the token and refuses another', () => {
-    const h = { 'x-gitlab-token': secret, 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-event-uuid': 'u1' };
-    expect(verifyWebhook('gitlab.merge_request', secret, h, body, now)).toEqual({ ok: true, deliveryKey: 'gitlab:u1' });
-    expect(verifyWebhook('gitlab.merge_request', secret, { ...h, 'x-gitlab-token': 'x' }, body, now)).toMatchObject({ ok: false });
+    const h = {
+      'x-gitlab-token': secret,
+      'x-gitlab-event': 'Merge Request Hook',
+      'x-gitlab-event-uuid': 'u1',
+    };
+    expect(verifyWebhook('gitlab.merge_request', secret, h, body, now)).toEqual({
+      ok: true,
+      deliveryKey: 'gitlab:u1',
+    });
+    expect(
+      verifyWebhook('gitlab.merge_request', secret, { ...h, 'x-gitlab-token': 'x' }, body, now),
+    ).toMatchObject({ ok: false });
   });
 });

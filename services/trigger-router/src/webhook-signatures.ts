@@ -17,7 +17,11 @@ export type WebhookPreset = 'generic' | 'github.pull_request' | 'gitlab.merge_re
 
 export type Verdict =
   | { ok: true; deliveryKey: string }
-  | { ok: false; reason: string; /** The request is authentic but not an event this trigger takes. */ ignored?: boolean };
+  | {
+      ok: false;
+      reason: string;
+      /** The request is authentic but not an event this trigger takes. */ ignored?: boolean;
+    };
 
 const sameText = (a: string, b: string): boolean => {
   // Hash both sides first: equal lengths for timingSafeEqual, and no early exit on a length mismatch.
@@ -49,7 +53,11 @@ export function verifyWebhook(
     const delivery = headers['x-github-delivery'];
     if (!delivery) return { ok: false, reason: 'X-GitHub-Delivery is missing' };
     if (headers['x-github-event'] !== 'pull_request')
-      return { ok: false, ignored: true, reason: `event ${headers['x-github-event'] ?? '(none)'} is not pull_request` };
+      return {
+        ok: false,
+        ignored: true,
+        reason: `event ${headers['x-github-event'] ?? '(none)'} is not pull_request`,
+      };
     return { ok: true, deliveryKey: `github:${delivery}` };
   }
   if (preset === 'gitlab.merge_request') {
@@ -57,7 +65,11 @@ export function verifyWebhook(
     const delivery = headers['x-gitlab-event-uuid'];
     if (!delivery) return { ok: false, reason: 'X-Gitlab-Event-UUID is missing' };
     if (headers['x-gitlab-event'] !== 'Merge Request Hook')
-      return { ok: false, ignored: true, reason: `event ${headers['x-gitlab-event'] ?? '(none)'} is not a merge request` };
+      return {
+        ok: false,
+        ignored: true,
+        reason: `event ${headers['x-gitlab-event'] ?? '(none)'} is not a merge request`,
+      };
     return { ok: true, deliveryKey: `gitlab:${delivery}` };
   }
   const stamp = headers[webhookHeaders.timestamp] ?? '';
@@ -65,6 +77,7 @@ export function verifyWebhook(
   if (!/^\d{1,12}$/.test(stamp)) return { ok: false, reason: `${webhookHeaders.timestamp} is missing` };
   if (Math.abs(now.getTime() - Number(stamp) * 1000) > webhookReplayWindowMs)
     return { ok: false, reason: 'the timestamp is outside the 5-minute window' };
-  if (!sameText(signature, `v1=${hmacHex(secret, `${stamp}.${body}`)}`)) return { ok: false, reason: 'bad signature' };
+  if (!sameText(signature, `v1=${hmacHex(secret, `${stamp}.${body}`)}`))
+    return { ok: false, reason: 'bad signature' };
   return { ok: true, deliveryKey: `generic:${signature.slice(3)}` };
 }

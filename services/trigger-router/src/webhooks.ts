@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { WebhookSecret } from './db/entities.ts';
 import { isWebhook, startsRun } from './matching.ts';
 import type { TriggerRouter } from './triggers.ts';
-import { verifyWebhook, type WebhookPreset } from './webhook-signatures.ts';
+import { verifyWebhook } from './webhook-signatures.ts';
 import type { WorkflowIndex } from './workflow-index.ts';
 
 export interface WebhookOptions {
@@ -30,9 +30,13 @@ export function createWebhooks(options: WebhookOptions) {
   const { orm, router, index } = options;
   const keyring = () => {
     if (!options.keyring)
-      throw new RiskloopError('master_key_missing', 'webhook secrets need RISKLOOP_MASTER_KEYS on the trigger-router', {
-        status: 503,
-      });
+      throw new RiskloopError(
+        'master_key_missing',
+        'webhook secrets need RISKLOOP_MASTER_KEYS on the trigger-router',
+        {
+          status: 503,
+        },
+      );
     return options.keyring;
   };
   const unauthorized = (reason: string) => new RiskloopError('bad_signature', reason, { status: 401 });
@@ -49,14 +53,22 @@ export function createWebhooks(options: WebhookOptions) {
       return { workflowId, secret, createdAt: createdAt.toISOString() };
     },
 
-    async receive(tenant: string, workflowId: string, headers: Record<string, string>, body: string, now: Date) {
+    async receive(
+      tenant: string,
+      workflowId: string,
+      headers: Record<string, string>,
+      body: string,
+      now: Date,
+    ) {
       const workflow = index.find(tenant, isWebhook).find((w) => w.workflowId === workflowId);
       if (!workflow) throw RiskloopError.notFound('active workflow with a webhook trigger', workflowId);
       const row = await orm.em.fork().findOne(WebhookSecret, { tenantId: tenant, workflowId });
       if (!row) throw unauthorized('this workflow has no webhook secret yet');
       const secret = await keyring().open(tenant, field(workflowId), row.sealed);
       const presets = new Set(
-        workflow.definition.triggers.flatMap((t) => (t.type === 'webhook' ? [t.preset as WebhookPreset] : [])),
+        workflow.definition.triggers.flatMap((t) =>
+          t.type === 'webhook' ? [t.preset] : [],
+        ),
       );
       const verdicts = [...presets].map((p) => verifyWebhook(p, secret, headers, body, now));
       const verdict = verdicts.find((v) => v.ok) ?? verdicts.find((v) => !v.ok && v.ignored) ?? verdicts[0];
@@ -89,7 +101,9 @@ export function createWebhooks(options: WebhookOptions) {
       );
       if (!accepted.fresh) throw unauthorized('this delivery was already received (replay)');
       const runId = accepted.runs.get(workflowId);
-      return runId ? { started: true, runId } : { started: false, reason: 'the trigger condition does not hold' };
+      return runId
+        ? { started: true, runId }
+        : { started: false, reason: 'the trigger condition does not hold' };
     },
   };
 }

@@ -80,7 +80,7 @@ export async function followRegistry(
   const done = (async () => {
     for await (const msg of messages) {
       const tenant = bus.unprefix(msg.subject).split('.')[2];
-      const parsed = WorkflowChanged.safeParse((msg.json() as { data?: unknown }).data);
+      const parsed = WorkflowChanged.safeParse(msg.json<{ data?: unknown }>().data);
       if (!tenant || !parsed.success) continue;
       try {
         await index.refresh(tenant, parsed.data.workflowId);
@@ -100,7 +100,12 @@ export async function followRegistry(
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  const stopLoop = startLoop({ name: 'trigger index rebuild', everyMs: refreshMs, log, task: () => index.rebuild() });
+  const stopLoop = startLoop({
+    name: 'trigger index rebuild',
+    everyMs: refreshMs,
+    log,
+    task: () => index.rebuild(),
+  });
   return async () => {
     await stopLoop();
     await messages.close();

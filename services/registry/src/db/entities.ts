@@ -60,8 +60,6 @@ export const ChangeLogEntry = defineEntity({
   indexes: [{ name: 'change_log_workflow_idx', properties: ['tenantId', 'workflowId', 'at'] }],
 });
 
-
-
 /** A tenant's KRI catalogue: the KRIs breaches may name and definitions may affect. */
 export const Kri = defineEntity({
   name: 'Kri',
@@ -114,4 +112,12 @@ export const KriDefinitionVersion = defineEntity({
   primaryKeys: ['tenantId', 'definitionId', 'version'],
 });
 
-export const entities = [Workflow, WorkflowVersion, ChangeLogEntry, OutboxEntry, Kri, KriDefinition, KriDefinitionVersion];
+export const entities = [
+  Workflow,
+  WorkflowVersion,
+  ChangeLogEntry,
+  OutboxEntry,
+  Kri,
+  KriDefinition,
+  KriDefinitionVersion,
+];

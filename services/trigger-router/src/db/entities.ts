@@ -75,4 +75,11 @@ export const WebhookSecret = defineEntity({
   primaryKeys: ['tenantId', 'workflowId'],
 });
 
-export const entities = [TriggeredRun, ReceivedEvent, ScheduleCursor, WebhookSecret, OutboxEntry, DataKeyEntry];
+export const entities = [
+  TriggeredRun,
+  ReceivedEvent,
+  ScheduleCursor,
+  WebhookSecret,
+  OutboxEntry,
+  DataKeyEntry,
+];
