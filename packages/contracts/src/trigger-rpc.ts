@@ -86,7 +86,12 @@ export const triggerRpcs = {
     'trigger-router',
     'trigger-stats',
     z.object({}),
-    z.object({ deadLettered: z.record(z.string(), z.int()), received: z.record(z.string(), z.int()) }),
+    z.object({
+      deadLettered: z.record(z.string(), z.int()),
+      received: z.record(z.string(), z.int()),
+      /** The tenant's active workflows in the answering copy's trigger index. */
+      activeWorkflows: z.int(),
+    }),
   ),
   /** The KRI updates a run's steps produced. */
   listRunKriEvents: rpc(

@@ -67,16 +67,14 @@ export function createInbound(options: InboundOptions) {
   ) => {
     const now = options.now();
     const runs = starts
-      ? index
-          .find(tenant, select)
-          .filter((w) =>
-            startsRun(w.definition, select, payload, {
-              tenant,
-              workflowId: w.workflowId,
-              version: w.version,
-              now,
-            }),
-          )
+      ? index.find(tenant, select).filter((w) =>
+          startsRun(w.definition, select, payload, {
+            tenant,
+            workflowId: w.workflowId,
+            version: w.version,
+            now,
+          }),
+        )
       : [];
     await router.acceptEvent(
       tenant,

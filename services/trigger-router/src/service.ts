@@ -71,7 +71,10 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
     serve(bus, triggerRpcs.receiveWebhook, (b, { tenant }) =>
       webhooks.receive(tenant, b.workflowId, b.headers, b.body, new Date()),
     ),
-    serve(bus, triggerRpcs.triggerStats, () => stats.read()),
+    serve(bus, triggerRpcs.triggerStats, async (_b, { tenant }) => ({
+      ...(await stats.read(tenant)),
+      activeWorkflows: index.find(tenant, () => true).length,
+    })),
   ];
   const consumers = await Promise.all([
     startConsumer(bus, {

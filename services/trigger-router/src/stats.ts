@@ -1,6 +1,6 @@
 /**
- * What the trigger router has accepted and dead-lettered, as counts: accepted outside events from
- * PostgreSQL, dead letters (unknown tenant or KRI, malformed payloads) from the DEAD_LETTERS stream, by
+ * What the trigger router has accepted and dead-lettered, as counts: the tenant's accepted outside events
+ * from PostgreSQL, dead letters (unknown tenant or KRI, malformed payloads) from the DEAD_LETTERS stream, by
  * consumer. The metrics until Prometheus metrics arrive (issue 9).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -11,7 +11,7 @@ const consumers = { kri_breach: 'trigger-router-breaches', event: 'trigger-route
 
 export function createStats(bus: BusConnection, orm: MikroORM) {
   return {
-    async read() {
+    async read(tenant: string) {
       const triggers = bus.streamName(streams.triggers.name);
       const info = await bus.jsm.streams.info(bus.streamName(streams.deadLetters.name), {
         subjects_filter: bus.subject(`dlq.${triggers}.>`),
@@ -24,7 +24,8 @@ export function createStats(bus: BusConnection, orm: MikroORM) {
       const rows = await orm.em
         .fork()
         .execute<{ kind: string; n: string }[]>(
-          `select kind, count(*) as n from "trigger_router"."received_events" group by kind`,
+          `select kind, count(*) as n from "trigger_router"."received_events" where tenant_id = ? group by kind`,
+          [tenant],
         );
       const received = Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
       return { deadLettered, received };

@@ -66,9 +66,7 @@ export function createWebhooks(options: WebhookOptions) {
       if (!row) throw unauthorized('this workflow has no webhook secret yet');
       const secret = await keyring().open(tenant, field(workflowId), row.sealed);
       const presets = new Set(
-        workflow.definition.triggers.flatMap((t) =>
-          t.type === 'webhook' ? [t.preset] : [],
-        ),
+        workflow.definition.triggers.flatMap((t) => (t.type === 'webhook' ? [t.preset] : [])),
       );
       const verdicts = [...presets].map((p) => verifyWebhook(p, secret, headers, body, now));
       const verdict = verdicts.find((v) => v.ok) ?? verdicts.find((v) => !v.ok && v.ignored) ?? verdicts[0];
