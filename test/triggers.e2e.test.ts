@@ -92,7 +92,7 @@ describe('the Draxis KRI loop', () => {
     // The example's copy, adapted: notify, jira, expert_panel, document, slack and approval steps have no
     // executor in this build, so the owner and ticket steps are webhooks to the sink and the approval
     // (with the `if` that read it) is dropped.
-    const example = parse(readFileSync('examples/draxis-patch-critical-cve.yaml', 'utf8')) as any;
+    const example = parse(readFileSync('examples/draxis-patch-critical-cve.yaml', 'utf8'));
     example.steps = [
       {
         id: 'notify_owner',

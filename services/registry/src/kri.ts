@@ -151,7 +151,7 @@ export function createKriCatalogue(orm: MikroORM) {
       }
       const changed = await em.transactional(async (tx) => {
         const current = await tx.findOne(KriDefinition, { tenantId: tenant, id });
-        const before = (current?.body ?? {});
+        const before = current?.body ?? {};
         const changes = diff(before, body as Record<string, unknown>);
         if (current && changes.length === 0) return false; // the same body again: no new version
         const version = (current?.version ?? 0) + 1;
