@@ -17,13 +17,14 @@ import { Env as GatewayEnv } from '../services/gateway/src/env.ts';
 import { Env as InterviewEnv } from '../services/interview/src/env.ts';
 import { Env as RelayEnv } from '../services/relay/src/env.ts';
 import { Env as RunnerEnv } from '../services/runner/src/env.ts';
+import { Env as TriggerRouterEnv } from '../services/trigger-router/src/env.ts';
 
 runMain(async () => {
   const common = parseEnv(CommonEnv, process.env);
   const log = createLogger({ service: 'riskloop', level: common.LOG_LEVEL });
   const shared = { log, lifecycle: createLifecycle({ log }) };
   await registry.launch(common, shared);
-  await triggerRouter.launch(common, shared);
+  await triggerRouter.launch(parseEnv(TriggerRouterEnv, process.env), shared);
   await runner.launch(parseEnv(RunnerEnv, process.env), shared);
   await relay.launch(parseEnv(RelayEnv, process.env), shared);
   await interview.launch(parseEnv(InterviewEnv, process.env), shared);

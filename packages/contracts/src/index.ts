@@ -85,3 +85,20 @@ export {
   DestinationRef,
   interviewRpcs,
 } from './interview.ts';
+export {
+  kriEventTypes,
+  KriId,
+  KriThreshold,
+  KriEffect,
+  KriUpdate,
+  KriBody,
+  KriView,
+  KriDefinitionId,
+  KriDefinitionBody,
+  KriDefinitionView,
+  KriDefinitionChange,
+  KriEventRecord,
+  EmitKriOutput,
+} from './kri.ts';
+export { ExternalEventType, ExternalEventData, webhookHeaders, webhookReplayWindowMs } from './inbound.ts';
+export { triggerRpcs, allTenants, ActiveWorkflow } from './trigger-rpc.ts';

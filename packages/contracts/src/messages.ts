@@ -20,7 +20,7 @@ export const eventTypes = {
 } as const;
 
 export const TriggerInfo = z.object({
-  type: z.enum(['manual']),
+  type: z.enum(['manual', 'kri_breach', 'event', 'schedule', 'webhook']),
   /** The id of what caused the run (request id, breach id): the dedupe key with tenant and workflow. */
   sourceId: z.string(),
   payload: z.record(z.string(), z.unknown()),

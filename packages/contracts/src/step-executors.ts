@@ -13,6 +13,7 @@ export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
 export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
   expert_panel: 'interview',
+  emit_kri: 'kri-emitter',
 };
 
 /** The service that executes `kind`, if one does. */

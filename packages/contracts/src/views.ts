@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ApprovalView } from './approvals.ts';
 import { WorkflowDefinition } from './definition.ts';
+import { KriEventRecord } from './kri.ts';
 
 export const WorkflowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
@@ -65,6 +66,8 @@ export const RunView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** KRI updates the run's `emit_kri` steps published (from the kri-emitter). */
+  kriEvents: z.array(KriEventRecord).optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 

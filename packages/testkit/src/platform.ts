@@ -1,4 +1,5 @@
 /** The whole platform as separate processes on a fresh database and NATS prefix: what the e2e tests drive. */
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { connectTestBus, natsUrl, type TestBus } from './nats.ts';
 import { serviceNames, startProcess, type ServiceName, type ServiceProcess } from './processes.ts';
@@ -29,6 +30,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     NATS_PREFIX: testBus.prefix,
     PORT: '0',
     HOST: '127.0.0.1',
+    // A throwaway master key for the platform's sealed secrets (webhook secrets).
+    RISKLOOP_MASTER_KEYS: process.env.RISKLOOP_MASTER_KEYS ?? `v1:${randomBytes(32).toString('base64')}`,
     ...options.env,
   };
   const processes: ServiceProcess[] = [];

@@ -13,6 +13,8 @@ import type { GatewayEnv } from './routes/context.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts';
+import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
+import { kriRoutes } from './routes/kris.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -40,6 +42,16 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
 
+  // Inbound webhooks: no API key; the trigger-router checks the sender's signature.
+  app.use(
+    '/hooks/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      onError: (c) => problem(c, 413, `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`),
+    }),
+  );
+  app.route('/hooks', inboundHookRoutes({ bus }));
+
   app.use(
     '/api/*',
     bodyLimit({
@@ -59,6 +71,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api/api-keys', apiKeyRoutes(options.orm));
   app.route('/api/workflow-interviews', interviewRoutes({ bus }));
   app.route('/api/interview-settings', interviewSettingsRoutes({ bus }));
+  app.route('/api', kriRoutes({ bus }));
+  app.route('/api', webhookSecretRoutes({ bus }));
 
   return app;
 }

@@ -1,11 +1,15 @@
 /** Start the gateway on a booted runtime: the HTTP server. */
 import { serve } from '@hono/node-server';
+import { serve as serveRpc } from '@riskloop/bus';
+import { triggerRpcs } from '@riskloop/contracts';
+import { RiskloopError } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { createReadiness } from './readiness.ts';
+import { Tenant } from './db/entities.ts';
 import { createAuthenticator } from './tenants.ts';
 
 export interface GatewayOptions {
@@ -28,6 +32,13 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
   });
+  // Other services ask whether a tenant exists (e.g. before accepting a breach for it).
+  const tenants = serveRpc(bus, triggerRpcs.getTenant, async (_body, { tenant }) => {
+    const row = /^[0-9a-f-]{36}$/i.test(tenant) ? await orm.em.fork().findOne(Tenant, { id: tenant }) : null;
+    if (!row) throw RiskloopError.notFound('tenant', tenant);
+    return { tenantId: row.id, name: row.name };
+  });
+  lifecycle.onShutdown('gateway: tenant rpc', () => tenants.stop());
   lifecycle.onShutdown('gateway: http', () => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
 }

@@ -1,12 +1,45 @@
 /**
- * KRI emitter process: KRI events that steps emit, published to the risk model. Today it boots, connects to NATS and PostgreSQL,
- * owns its schema and reports ready; its work arrives with its own issue.
+ * KRI emitter process: executes `emit_kri` steps (KRI events that workflows emit), applies the tenant's
+ * KRI event definitions, publishes `kri.update` events to the risk model, and records each for audit.
  */
-import { bootService, type SharedProcess } from '@riskloop/runtime';
+import { request, serve, startConsumer } from '@riskloop/bus';
+import { StepCommand, streams, subjects, triggerRpcs } from '@riskloop/contracts';
+import { createOutbox } from '@riskloop/db';
+import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
+import { createEmitter } from './emitter.ts';
 import type { Env } from './env.ts';
+
+export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
+  const { orm, bus, log, lifecycle } = runtime;
+  const outbox = createOutbox({ orm, schema: 'kri_emitter', bus, log });
+  const emitter = createEmitter({
+    orm,
+    bus,
+    outbox,
+    definitionsFor: async (tenant, event) =>
+      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { event })).items,
+  });
+  const consumer = await startConsumer(bus, {
+    stream: streams.steps,
+    durable: 'kri-emitter-emit-kri',
+    filter: subjects.stepExecAll('emit_kri'),
+    schema: StepCommand,
+    handle: (command) => emitter.handle(command),
+  });
+  const server = serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) =>
+    emitter.runEvents(tenant, b.runId),
+  );
+  const stopReconciler = outbox.startReconciler();
+  lifecycle.onShutdown('kri-emitter: work', async () => {
+    await server.stop();
+    await consumer.stop();
+    await stopReconciler();
+  });
+}
 
 export async function launch(env: Env, shared: SharedProcess = {}): Promise<void> {
   const runtime = await bootService({ service: 'kri-emitter', env, db: database, ...shared });
+  await startKriEmitter(runtime);
   runtime.ready();
 }

@@ -1,18 +1,32 @@
 /** Start the registry on a booted runtime: its RPC methods and its outbox reconciler. */
 import { serve } from '@riskloop/bus';
-import { interviewRpcs, rpcs } from '@riskloop/contracts';
+import { interviewRpcs, rpcs, triggerRpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { dryRun } from '@riskloop/definitions';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
+import { createKriCatalogue } from './kri.ts';
 import { createRegistry, parseDefinition } from './workflows.ts';
 
 export function startRegistry(runtime: RuntimeWithDb): void {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'registry', bus, log });
   const registry = createRegistry({ orm, outbox });
+  const kris = createKriCatalogue(orm);
   const servers = [
+    serve(bus, triggerRpcs.listActiveWorkflows, (b) => registry.listActive(b.after, b.limit)),
+    serve(bus, triggerRpcs.putKri, (b, { tenant }) => kris.putKri(tenant, b.kriId, b.body)),
+    serve(bus, triggerRpcs.getKri, (b, { tenant }) => kris.getKri(tenant, b.kriId)),
+    serve(bus, triggerRpcs.listKris, (_b, { tenant }) => kris.listKris(tenant)),
+    serve(bus, triggerRpcs.putKriDefinition, (b, { tenant }) =>
+      kris.putDefinition(tenant, b.definitionId, b.actor, b.body, b.reason),
+    ),
+    serve(bus, triggerRpcs.getKriDefinition, (b, { tenant }) => kris.getDefinition(tenant, b.definitionId)),
+    serve(bus, triggerRpcs.listKriDefinitions, (b, { tenant }) => kris.listDefinitions(tenant, b.event)),
+    serve(bus, triggerRpcs.getKriDefinitionChangeLog, (b, { tenant }) =>
+      kris.changeLog(tenant, b.definitionId),
+    ),
     serve(bus, rpcs.createWorkflow, (b, { tenant }) => registry.create(tenant, b.actor, b.definition)),
     serve(bus, rpcs.updateWorkflow, (b, { tenant }) =>
       registry.update(tenant, b.workflowId, b.actor, b.definition, b.reason, b.expectedVersion),

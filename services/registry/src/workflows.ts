@@ -422,6 +422,27 @@ export function createRegistry(options: RegistryOptions) {
       return { workflowId: id, version: workflow.activeVersion, definition };
     },
 
+    /** Every active workflow of every tenant, ordered by id (the trigger-router's index). */
+    async listActive(after: string | undefined, limit: number) {
+      const em = orm.em.fork();
+      const rows = await em.find(
+        Workflow,
+        { status: 'active', activeVersion: { $ne: null }, ...(after ? { id: { $gt: after } } : {}) },
+        { orderBy: { id: 'asc' }, limit },
+      );
+      const items = [];
+      for (const w of rows) {
+        const definition = WorkflowDefinition.parse(await definitionOf(em, w.id, w.activeVersion as number));
+        items.push({
+          tenantId: w.tenantId,
+          workflowId: w.id,
+          version: w.activeVersion as number,
+          definition,
+        });
+      }
+      return { items };
+    },
+
     /** The definition a dry run uses: a given version, else the active one, else the latest. */
     async storedDefinition(tenant: string, id: string, version?: number): Promise<WorkflowDefinition> {
       const em = orm.em.fork();

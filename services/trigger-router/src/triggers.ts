@@ -1,11 +1,23 @@
 /**
  * Start runs from triggers. The same cause (tenant, source id, workflow) starts at most one run: a unique
- * key in PostgreSQL decides, and the `run.start` command is staged in the same transaction.
+ * key in PostgreSQL decides. A run is first queued (a row with its `run.start` data); `release` sends
+ * queued runs to the runner through the outbox, at most `runsPerSecond` per tenant, oldest first: excess
+ * waits in PostgreSQL and is never dropped. An outside event (breach, recovery, foreign event) is also
+ * recorded once per source event id, and forwarded to waiting runs as a `run.signal` in the same
+ * transaction.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { cloudEvent, eventTypes, subjects, type RunStart, type TriggerInfo } from '@riskloop/contracts';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import {
+  cloudEvent,
+  eventTypes,
+  subjects,
+  type RunSignal,
+  type RunStart,
+  type TriggerInfo,
+  type WorkflowDefinition,
+} from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { RiskloopError } from '@riskloop/kit';
+import { RiskloopError, startLoop, type Logger } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { TriggeredRun } from './db/entities.ts';
 
@@ -21,6 +33,8 @@ export interface TriggerRouterOptions {
   orm: MikroORM;
   outbox: Outbox;
   registry: ActiveVersionSource;
+  log: Logger;
+  runsPerSecond: number;
 }
 
 export interface StartedRun {
@@ -31,56 +45,155 @@ export interface StartedRun {
   created: boolean;
 }
 
+export interface RunToStart {
+  workflowId: string;
+  version: number;
+  definition: WorkflowDefinition;
+}
+
+/** An outside event accepted once per (tenant, source id). */
+export interface OutsideEvent {
+  sourceId: string;
+  kind: string;
+  /** Forwarded to waiting runs; none for webhook deliveries. */
+  signal?: RunSignal;
+}
+
+const table = '"trigger_router"."triggered_runs"';
+
 export function createTriggerRouter(options: TriggerRouterOptions) {
   const { orm, outbox, registry } = options;
 
   const existing = async (tenant: string, sourceId: string, workflowId: string) =>
     orm.em.fork().findOne(TriggeredRun, { tenantId: tenant, sourceId, workflowId });
 
-  return {
-    async startRun(tenant: string, workflowId: string, trigger: TriggerInfo): Promise<StartedRun> {
-      const before = await existing(tenant, trigger.sourceId, workflowId);
-      if (before) return { runId: before.runId, workflowId, version: before.version, created: false };
-
-      const active = await registry.activeVersion(tenant, workflowId);
+  /** Insert queued runs; returns the ids of the ones this call created (the others existed). */
+  const queue = async (
+    tx: EntityManager,
+    tenant: string,
+    trigger: TriggerInfo,
+    runs: readonly RunToStart[],
+  ): Promise<Map<string, string>> => {
+    const created = new Map<string, string>();
+    for (const run of runs) {
       const runId = randomUUID();
-      const data: RunStart = {
-        runId,
-        workflowId,
-        version: active.version,
-        definition: active.definition,
-        trigger,
-      };
-      const message: OutboxMessage = {
+      const start: RunStart = { runId, ...run, trigger };
+      const rows = await tx.execute<{ run_id: string }[]>(
+        `insert into ${table}
+           (run_id, tenant_id, source_id, source_type, workflow_id, version, created_at, start)
+         values (?, ?, ?, ?, ?, ?, now(), ?::jsonb)
+         on conflict (tenant_id, source_id, workflow_id) do nothing returning run_id`,
+        [runId, tenant, trigger.sourceId, trigger.type, run.workflowId, run.version, JSON.stringify(start)],
+      );
+      if (rows.length > 0) created.set(run.workflowId, runId);
+    }
+    return created;
+  };
+
+  const signalMessage = (tenant: string, signal: RunSignal, event: OutsideEvent): OutboxMessage => ({
+    subject: subjects.runSignal(tenant),
+    event: cloudEvent({
+      id: `signal:${event.kind}:${event.sourceId}`,
+      source: 'riskloop/trigger-router',
+      type: eventTypes.runSignal,
+      tenant,
+      data: signal,
+    }),
+  });
+
+  /** Send up to the tenant's allowance of queued runs to the runner. Returns how many were sent. */
+  const release = async (tenant: string): Promise<number> => {
+    const messages = await orm.em.fork().transactional(async (tx) => {
+      // One releaser per tenant at a time, across copies: the allowance is counted under this lock.
+      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trigger_router.release:${tenant}`]);
+      const [recent] = await tx.execute<{ n: string }[]>(
+        `select count(*) as n from ${table}
+         where tenant_id = ? and released_at > now() - interval '1 second'`,
+        [tenant],
+      );
+      const allowance = options.runsPerSecond - Number(recent?.n ?? 0);
+      if (allowance <= 0) return [];
+      const rows = await tx.execute<{ run_id: string; start: RunStart }[]>(
+        `select run_id, start from ${table}
+         where tenant_id = ? and released_at is null order by created_at, run_id limit ?`,
+        [tenant, allowance],
+      );
+      if (rows.length === 0) return [];
+      const out: OutboxMessage[] = rows.map((row) => ({
         subject: subjects.runStart(tenant),
         event: cloudEvent({
-          id: randomUUID(),
+          id: `run-start:${row.run_id}`,
           source: 'riskloop/trigger-router',
           type: eventTypes.runStart,
           tenant,
-          data,
+          data: row.start,
         }),
-      };
-      const inserted = await orm.em.fork().transactional(async (tx) => {
-        const rows = await tx.execute<{ run_id: string }[]>(
-          `insert into "trigger_router"."triggered_runs"
-             (run_id, tenant_id, source_id, source_type, workflow_id, version, created_at)
-           values (?, ?, ?, ?, ?, ?, now())
-           on conflict (tenant_id, source_id, workflow_id) do nothing returning run_id`,
-          [runId, tenant, trigger.sourceId, trigger.type, workflowId, active.version],
+      }));
+      await tx.execute(
+        `update ${table} set released_at = now() where run_id in (${rows.map(() => '?').join(', ')})`,
+        rows.map((r) => r.run_id),
+      );
+      await outbox.stage(tx, out);
+      return out;
+    });
+    await outbox.send(messages);
+    return messages.length;
+  };
+
+  const router = {
+    release,
+
+    /**
+     * Accept an outside event once: record it, forward it to waiting runs, and queue a run for each
+     * workflow it starts. False when this source event was seen before (nothing happens again).
+     */
+    async acceptEvent(
+      tenant: string,
+      event: OutsideEvent,
+      trigger: TriggerInfo,
+      runs: readonly RunToStart[],
+    ): Promise<{ fresh: boolean; runs: Map<string, string> }> {
+      const signals = event.signal ? [signalMessage(tenant, event.signal, event)] : [];
+      const result = await orm.em.fork().transactional(async (tx) => {
+        const seen = await tx.execute<{ source_id: string }[]>(
+          `insert into "trigger_router"."received_events" (tenant_id, source_id, kind, type, received_at)
+           values (?, ?, ?, ?, now()) on conflict do nothing returning source_id`,
+          [tenant, `${event.kind}:${event.sourceId}`, event.kind, event.signal?.eventType ?? event.kind],
         );
-        if (rows.length === 0) return false;
-        await outbox.stage(tx, [message]);
-        return true;
+        if (seen.length === 0) return { fresh: false, runs: new Map<string, string>() };
+        const created = await queue(tx, tenant, trigger, runs);
+        await outbox.stage(tx, signals);
+        return { fresh: true, runs: created };
       });
-      if (!inserted) {
-        // A concurrent delivery of the same cause won the unique key.
-        const winner = await existing(tenant, trigger.sourceId, workflowId);
+      if (result.fresh) await outbox.send(signals);
+      if (result.runs.size > 0) await release(tenant);
+      return result;
+    },
+
+    /** Start one run of `workflowId`'s active version for `trigger` (manual, webhook, schedule). */
+    async startRun(tenant: string, workflowId: string, trigger: TriggerInfo): Promise<StartedRun> {
+      const before = await existing(tenant, trigger.sourceId, workflowId);
+      if (before) return { runId: before.runId, workflowId, version: before.version, created: false };
+      const active = await registry.activeVersion(tenant, workflowId);
+      return router.startVersion(
+        tenant,
+        { workflowId, version: active.version, definition: active.definition },
+        trigger,
+      );
+    },
+
+    /** Start a run of a known version (the index already has it). */
+    async startVersion(tenant: string, run: RunToStart, trigger: TriggerInfo): Promise<StartedRun> {
+      const created = await orm.em.fork().transactional((tx) => queue(tx, tenant, trigger, [run]));
+      const runId = created.get(run.workflowId);
+      if (!runId) {
+        // An earlier or concurrent delivery of the same cause won the unique key.
+        const winner = await existing(tenant, trigger.sourceId, run.workflowId);
         if (!winner) throw RiskloopError.unavailable('trigger dedupe row vanished');
-        return { runId: winner.runId, workflowId, version: winner.version, created: false };
+        return { runId: winner.runId, workflowId: run.workflowId, version: winner.version, created: false };
       }
-      await outbox.send([message]);
-      return { runId, workflowId, version: active.version, created: true };
+      await release(tenant);
+      return { runId, workflowId: run.workflowId, version: run.version, created: true };
     },
 
     async triggeredRun(tenant: string, runId: string) {
@@ -93,5 +206,25 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         createdAt: row.createdAt.toISOString(),
       };
     },
+
+    /** Release what is left queued (other copies' work, limits, crashes) every `everyMs`. */
+    startReleaser(everyMs = 500): () => Promise<void> {
+      return startLoop({
+        name: 'queued run release',
+        everyMs,
+        log: options.log,
+        task: async () => {
+          const tenants = await orm.em
+            .fork()
+            .execute<{ tenant_id: string }[]>(
+              `select distinct tenant_id from ${table} where released_at is null`,
+            );
+          for (const { tenant_id } of tenants) await release(tenant_id);
+        },
+      });
+    },
   };
+  return router;
 }
+
+export type TriggerRouter = ReturnType<typeof createTriggerRouter>;

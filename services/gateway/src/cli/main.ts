@@ -8,6 +8,7 @@ import { CommonEnv } from '@riskloop/runtime';
 import { Command } from 'commander';
 import { database } from '../db/index.ts';
 import { createTenant } from '../tenants.ts';
+import { publishCommands } from './publish.ts';
 
 const program = new Command('riskloop').description('operate a riskloop platform');
 
@@ -34,6 +35,8 @@ tenant
       await orm.close();
     }
   });
+
+publishCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`riskloop: ${error instanceof Error ? error.message : String(error)}`);

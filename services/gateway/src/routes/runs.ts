@@ -1,6 +1,6 @@
 /** Starting runs and reading them. */
 import { request } from '@riskloop/bus';
-import { rpcs, RunQuery, runnerRpcs, type RunView } from '@riskloop/contracts';
+import { rpcs, RunQuery, runnerRpcs, triggerRpcs, type RunView } from '@riskloop/contracts';
 import { isRiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,8 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const runId = idParam(c, 'runId', 'run');
     const { tenantId } = c.get('principal');
     try {
-      return respond(c, await request(bus, rpcs.getRun, tenantId, { runId }));
+      const run = await request(bus, rpcs.getRun, tenantId, { runId });
+      return respond(c, { ...run, kriEvents: await kriEventsOf(bus, tenantId, runId) });
     } catch (error) {
       if (!(isRiskloopError(error) && error.code === 'not_found')) throw error;
       // Started but not yet picked up by a runner: the trigger router knows it.
@@ -81,4 +82,14 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   });
 
   return app;
+}
+
+/** The KRI updates the run's steps published; a run is still shown when the kri-emitter does not answer. */
+async function kriEventsOf(bus: RouteDeps['bus'], tenantId: string, runId: string) {
+  try {
+    return (await request(bus, triggerRpcs.listRunKriEvents, tenantId, { runId }, { timeoutMs: 2_000 }))
+      .items;
+  } catch {
+    return undefined;
+  }
 }

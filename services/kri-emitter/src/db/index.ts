@@ -1,4 +1,5 @@
 import type { ServiceDatabase } from '@riskloop/runtime';
+import { entities } from './entities.ts';
+import { migrations } from './migrations/index.ts';
 
-/** The schema this service will own; its tables arrive with its issue. */
-export const database: ServiceDatabase = { schema: 'kri_emitter', entities: [], migrations: [] };
+export const database: ServiceDatabase = { schema: 'kri_emitter', entities, migrations };

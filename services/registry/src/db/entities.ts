@@ -69,4 +69,64 @@ export const ChangeLogEntry = defineEntity({
   indexes: [{ name: 'change_log_workflow_idx', properties: ['tenantId', 'workflowId', 'at'] }],
 });
 
-export const entities = [Workflow, WorkflowVersion, ChangeLogEntry, OutboxEntry];
+/** A tenant's KRI catalogue: the KRIs breaches may name and definitions may affect. */
+export const Kri = defineEntity({
+  name: 'Kri',
+  tableName: 'kris',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    id: p.text().primary(),
+    name: p.text(),
+    unit: p.text().nullable(),
+    description: p.text().nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  }),
+  primaryKeys: ['tenantId', 'id'],
+});
+
+/** A KRI event definition as it is now (its latest version). */
+export const KriDefinition = defineEntity({
+  name: 'KriDefinition',
+  tableName: 'kri_definitions',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    id: p.text().primary(),
+    event: p.text(),
+    version: p.integer(),
+    body: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    updatedBy: p.text(),
+  }),
+  primaryKeys: ['tenantId', 'id'],
+  indexes: [{ name: 'kri_definitions_event_idx', properties: ['tenantId', 'event'] }],
+});
+
+/** Every version of a KRI event definition, immutable: the change log (who, why, what changed). */
+export const KriDefinitionVersion = defineEntity({
+  name: 'KriDefinitionVersion',
+  tableName: 'kri_definition_versions',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    definitionId: p.text().primary(),
+    version: p.integer().primary(),
+    body: p.json<Record<string, unknown>>(),
+    action: p.text(),
+    actor: p.text(),
+    reason: p.text().nullable(),
+    diff: p.json<unknown>().nullable(),
+    at: p.datetime(),
+  }),
+  primaryKeys: ['tenantId', 'definitionId', 'version'],
+});
+
+export const entities = [
+  Workflow,
+  WorkflowVersion,
+  ChangeLogEntry,
+  OutboxEntry,
+  Kri,
+  KriDefinition,
+  KriDefinitionVersion,
+];
