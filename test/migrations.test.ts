@@ -6,7 +6,15 @@
 import { runScript, serverUrl } from '@riskloop/testkit';
 import { expect, it } from 'vitest';
 
-const servicesWithTables = ['gateway', 'registry', 'runner', 'relay', 'trigger-router', 'interview'];
+const servicesWithTables = [
+  'gateway',
+  'registry',
+  'runner',
+  'relay',
+  'trigger-router',
+  'interview',
+  'kri-emitter',
+];
 
 it.concurrent.each(servicesWithTables)('%s: entities and migrations agree', async (service) => {
   const result = await runScript('infra/migration-create.ts', [service, '--check'], {
