@@ -29,6 +29,8 @@ export {
   RunnerInbound,
   StepCommand,
   RunSignal,
+  RunFinished,
+  RunFinishedEvent,
 } from './messages.ts';
 export { stepExecutors, stepExecutorOf } from './step-executors.ts';
 export type { StepExecutor } from './step-executors.ts';

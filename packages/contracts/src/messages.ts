@@ -13,6 +13,7 @@ export const eventTypes = {
   stepFailed: 'riskloop.step.failed',
   runSignal: 'riskloop.run.signal',
   runTimer: 'riskloop.run.timer',
+  runFinished: 'riskloop.run.finished',
   workflowActivated: 'riskloop.workflow.activated',
   workflowPaused: 'riskloop.workflow.paused',
   workflowArchived: 'riskloop.workflow.archived',
@@ -87,6 +88,17 @@ export const RunSignal = z.object({
   data: z.unknown(),
 });
 export type RunSignal = z.infer<typeof RunSignal>;
+
+/** A run reached a final status (`trigger.finished.<tenant>`): it no longer counts as in flight. */
+export const RunFinished = z.object({
+  runId: z.uuid(),
+  workflowId: z.uuid(),
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+});
+export type RunFinished = z.infer<typeof RunFinished>;
+export const RunFinishedEvent = cloudEventOf(RunFinished).extend({
+  type: z.literal('riskloop.run.finished'),
+});
 
 /** Data of every `workflow.*` event: which workflow, the version concerned (active or new), who. */
 export const WorkflowChanged = z.object({

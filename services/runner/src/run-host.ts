@@ -147,6 +147,7 @@ export function createRunHost(options: RunHostOptions) {
           `run ${row.id} changed concurrently; event ${event.id} will be retried`,
         );
       messages.push(...(await carryOut(tx, run, effectsOf(actions))));
+      if (status !== 'running' && row.status === 'running') messages.push(finishedMessage(run, status));
     }
     return { row, context: next.context, status };
   };
@@ -210,6 +211,7 @@ export function createRunHost(options: RunHostOptions) {
           ],
         );
         messages.push(...(await carryOut(tx, run, effectsOf(actions))));
+        if (status !== 'running') messages.push(finishedMessage(run, status));
         await outbox.stage(tx, messages);
       });
       await outbox.send(messages);
@@ -419,6 +421,24 @@ function timerEvent(timer: {
       type: eventTypes.runTimer,
       tenant: timer.tenant_id,
       data: { runId: timer.run_id, key: timer.key, dueAt: new Date(timer.due_at).toISOString() },
+    }),
+  };
+}
+
+/** Tell the trigger router the run no longer counts as in flight for its tenant. */
+function finishedMessage(run: RunRef, status: RunView['status']): OutboxMessage {
+  return {
+    subject: subjects.runFinished(run.tenant),
+    event: cloudEvent({
+      id: `run-finished:${run.runId}`,
+      source: 'riskloop/runner',
+      type: eventTypes.runFinished,
+      tenant: run.tenant,
+      data: {
+        runId: run.runId,
+        workflowId: run.workflowId,
+        status: status as 'succeeded' | 'failed' | 'cancelled',
+      },
     }),
   };
 }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const Env = CommonEnv.extend({
   /** Runs released to the runner per tenant per second; the excess waits in PostgreSQL, never dropped. */
   TRIGGER_RUNS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Runs per tenant released to the runner and not yet finished; the excess waits, never dropped. */
+  TRIGGER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   /** How often schedules are checked (real milliseconds). */
   SCHEDULE_TICK_MS: z.coerce.number().int().min(50).default(1_000),
   /**

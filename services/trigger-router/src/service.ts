@@ -3,7 +3,7 @@
  * consumers, schedules, the workflow index, the queued-run releaser and the outbox reconciler.
  */
 import { request, serve, startConsumer } from '@riskloop/bus';
-import { CloudEvent, rpcs, streams, triggerRpcs } from '@riskloop/contracts';
+import { CloudEvent, rpcs, RunFinishedEvent, streams, subjects, triggerRpcs } from '@riskloop/contracts';
 import { createKeyring, parseMasterKeys } from '@riskloop/crypto';
 import { createOutbox, pgDataKeyStore } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
@@ -31,6 +31,7 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
     registry,
     log,
     runsPerSecond: env.TRIGGER_RUNS_PER_SECOND,
+    maxInFlight: env.TRIGGER_MAX_IN_FLIGHT,
   });
   const clock = createClock({
     start: env.TRIGGER_CLOCK_START ? new Date(env.TRIGGER_CLOCK_START) : undefined,
@@ -83,6 +84,13 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
       filter: 'kri.breach.>',
       schema: CloudEvent,
       handle: (event, { subject }) => inbound.breach(event, subject),
+    }),
+    startConsumer(bus, {
+      stream: streams.triggers,
+      durable: 'trigger-router-finished',
+      filter: subjects.runFinishedAll(),
+      schema: RunFinishedEvent,
+      handle: (event) => router.finished(event.tenantid, event.data),
     }),
     startConsumer(bus, {
       stream: streams.triggers,

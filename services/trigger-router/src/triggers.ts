@@ -11,6 +11,7 @@ import {
   cloudEvent,
   eventTypes,
   subjects,
+  type RunFinished,
   type RunSignal,
   type RunStart,
   type TriggerInfo,
@@ -35,6 +36,8 @@ export interface TriggerRouterOptions {
   registry: ActiveVersionSource;
   log: Logger;
   runsPerSecond: number;
+  /** Runs of a tenant released and not yet finished; more wait in PostgreSQL until some finish. */
+  maxInFlight: number;
 }
 
 export interface StartedRun {
@@ -106,12 +109,17 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
     const messages = await orm.em.fork().transactional(async (tx) => {
       // One releaser per tenant at a time, across copies: the allowance is counted under this lock.
       await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trigger_router.release:${tenant}`]);
-      const [recent] = await tx.execute<{ n: string }[]>(
-        `select count(*) as n from ${table}
-         where tenant_id = ? and released_at > now() - interval '1 second'`,
+      const [counts] = await tx.execute<{ recent: string; in_flight: string }[]>(
+        `select count(*) filter (where released_at > now() - interval '1 second') as recent,
+                count(*) filter (where finished_at is null) as in_flight
+         from ${table} where tenant_id = ? and released_at is not null
+           and (finished_at is null or released_at > now() - interval '1 second')`,
         [tenant],
       );
-      const allowance = options.runsPerSecond - Number(recent?.n ?? 0);
+      const allowance = Math.min(
+        options.runsPerSecond - Number(counts?.recent ?? 0),
+        options.maxInFlight - Number(counts?.in_flight ?? 0),
+      );
       if (allowance <= 0) return [];
       const rows = await tx.execute<{ run_id: string; start: RunStart }[]>(
         `select run_id, start from ${table}
@@ -194,6 +202,17 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
       }
       await release(tenant);
       return { runId, workflowId: run.workflowId, version: run.version, created: true };
+    },
+
+    /** The runner reports a run finished: it leaves the tenant's in-flight count, and queued runs may go. */
+    async finished(tenant: string, finished: RunFinished): Promise<void> {
+      await orm.em
+        .fork()
+        .execute(
+          `update ${table} set finished_at = now() where run_id = ? and tenant_id = ? and finished_at is null`,
+          [finished.runId, tenant],
+        );
+      await release(tenant);
     },
 
     async triggeredRun(tenant: string, runId: string) {

@@ -21,10 +21,17 @@ export const TriggeredRun = defineEntity({
     start: p.json<unknown>().nullable(),
     /** When the run was sent to the runner; null while it waits for the tenant's rate limit. */
     releasedAt: p.datetime().nullable(),
+    /** When the runner reported the run finished: released and not finished is in flight. */
+    finishedAt: p.datetime().nullable(),
   }),
   uniques: [{ properties: ['tenantId', 'sourceId', 'workflowId'] }],
   indexes: [
     { name: 'triggered_runs_release_idx', properties: ['tenantId', 'releasedAt'] },
+    {
+      name: 'triggered_runs_in_flight_idx',
+      expression: (table, columns, name) =>
+        `create index "${name}" on ${String(table)} ("${columns.tenantId}") where "${columns.releasedAt}" is not null and "${columns.finishedAt}" is null`,
+    },
     {
       name: 'triggered_runs_queued_idx',
       expression: (table, columns, name) =>

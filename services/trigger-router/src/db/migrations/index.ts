@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000_initial } from './Migration20261122000000_initial.ts';
 import { Migration20261122073421 } from './Migration20261122073421.ts';
+import { Migration20261122080403 } from './Migration20261122080403.ts';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000000_initial', class: Migration20261122000000_initial },
   { name: 'Migration20261122073421', class: Migration20261122073421 },
+  { name: 'Migration20261122080403', class: Migration20261122080403 },
 ];
