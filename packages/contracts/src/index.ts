@@ -13,6 +13,15 @@ export {
 } from './triggers.ts';
 export type { TriggerType } from './triggers.ts';
 export { StepId, RetryPolicy, OnError, Step, WebhookStep, stepKinds, relayStepTypes } from './steps.ts';
+export {
+  NotifyStep,
+  SlackStep,
+  TeamsStep,
+  EmailStep,
+  JiraStep,
+  ServiceNowStep,
+  PagerDutyStep,
+} from './steps.ts';
 export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
 export { EmittedEvent, WorkflowDefinition } from './definition.ts';
 export type { WorkflowDefinitionInput } from './definition.ts';
@@ -54,3 +63,20 @@ export { RunRequestBody, RunAccepted, Problem } from './api.ts';
 export { formatPath, fieldErrors } from './issues.ts';
 export type { FieldError } from './issues.ts';
 export { workflowDefinitionJsonSchema } from './json-schema.ts';
+export {
+  allTenants,
+  destinationTypes,
+  DestinationType,
+  DestinationName,
+  DestinationConfig,
+  DestinationView,
+  DestinationTestResult,
+  DeliveryView,
+  maskedSecret,
+  NotifyChannel,
+  Recipient,
+  RelayConfigBody,
+  RelayConfigView,
+  relayRpcs,
+} from './relay.ts';
+export type { RelayConfigInput } from './relay.ts';

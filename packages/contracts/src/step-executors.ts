@@ -12,6 +12,13 @@ export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
 
 export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
+  notify: 'relay',
+  slack: 'relay',
+  teams: 'relay',
+  email: 'relay',
+  jira: 'relay',
+  servicenow: 'relay',
+  pagerduty: 'relay',
 };
 
 /** The service that executes `kind`, if one does. */

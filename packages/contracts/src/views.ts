@@ -1,6 +1,7 @@
 /** What the API returns: workflows and runs as a caller sees them. */
 import { z } from 'zod';
 import { WorkflowDefinition } from './definition.ts';
+import { DeliveryView } from './relay.ts';
 
 export const WorkflowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
@@ -53,6 +54,8 @@ export const RunView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** The run's external effects, from the relay (added by the gateway). */
+  deliveries: z.array(DeliveryView).optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 
