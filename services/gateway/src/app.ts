@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
+import { relayConfigRoutes } from './routes/relay-config.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -50,6 +51,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
   app.route('/api', runRoutes({ bus }));
+  app.route('/api/relay-config', relayConfigRoutes({ bus }));
 
   return app;
 }

@@ -61,7 +61,9 @@ export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStor
       const before = previous.destinations[name];
       const kept = before?.type === destination.type ? (before.credentials as Record<string, unknown>) : {};
       const credentials: Record<string, string> = {};
-      for (const [field, value] of Object.entries(destination.credentials as Record<string, string | null | undefined>)) {
+      for (const [field, value] of Object.entries(
+        destination.credentials as Record<string, string | null | undefined>,
+      )) {
         const path = `destinations.${name}.credentials.${field}`;
         if (value === null) continue;
         if (value === undefined || value === maskedSecret) {

@@ -1,6 +1,6 @@
 /** Starting runs and reading them. */
 import { request } from '@riskloop/bus';
-import { rpcs, type RunView } from '@riskloop/contracts';
+import { relayRpcs, rpcs, type DeliveryView, type RunView } from '@riskloop/contracts';
 import { isRiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
@@ -34,7 +34,11 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const runId = idParam(c, 'runId', 'run');
     const { tenantId } = c.get('principal');
     try {
-      return respond(c, await request(bus, rpcs.getRun, tenantId, { runId }));
+      const [run, deliveries] = await Promise.all([
+        request(bus, rpcs.getRun, tenantId, { runId }),
+        runDeliveries(bus, tenantId, runId),
+      ]);
+      return respond(c, deliveries ? { ...run, deliveries } : run);
     } catch (error) {
       if (!(isRiskloopError(error) && error.code === 'not_found')) throw error;
       // Started but not yet picked up by a runner: the trigger router knows it.
@@ -53,4 +57,18 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   });
 
   return app;
+}
+
+/** The run's deliveries from the relay; a run is still shown (without them) while the relay is away. */
+async function runDeliveries(
+  bus: RouteDeps['bus'],
+  tenantId: string,
+  runId: string,
+): Promise<DeliveryView[] | undefined> {
+  try {
+    return (await request(bus, relayRpcs.listDeliveries, tenantId, { runId })).items;
+  } catch (error) {
+    if (isRiskloopError(error) && error.code === 'unavailable') return undefined;
+    throw error;
+  }
 }
