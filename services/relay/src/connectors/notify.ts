@@ -86,40 +86,35 @@ async function notifyOne(
   const address = person.recipient.address;
   const base = { to: person.name, channel, destination: destination.name };
   const subject = input.subject ?? 'riskloop notification';
-  switch (channel) {
-    case 'slack':
-      return {
-        ...base,
-        ...(await postSlack(destination, { channel: address, text: input.message }, context)),
-      };
-    case 'email': {
-      if (!address) throw new RiskloopError('unknown_recipient', `${person.name} has no email address`);
-      const mail = { to: [address], subject, text: input.message };
-      return { ...base, ...(await sendEmail(destination, mail, context, `:${person.name}`)) };
-    }
-    case 'teams':
-      return {
-        ...base,
-        ...(await postTeams(
+  return { ...(await sendTo(channel)), ...base };
+
+  async function sendTo(kind: Recipient['channel']): Promise<object> {
+    switch (kind) {
+      case 'slack':
+        return postSlack(destination, { channel: address, text: input.message }, context);
+      case 'email':
+        if (!address) throw new RiskloopError('unknown_recipient', `${person.name} has no email address`);
+        return sendEmail(
           destination,
-          { title: subject, text: `${person.name}: ${input.message}` },
+          { to: [address], subject, text: input.message },
           context,
-        )),
-      };
-    case 'pagerduty': {
-      const dedupKey = `${context.exec.runId}:${context.exec.stepId}:${person.name}`;
-      const event = {
-        action: 'trigger' as const,
-        severity: 'warning' as const,
-        summary: `${subject}: ${input.message}`.slice(0, 1024),
-        dedupKey,
-      };
-      return { ...base, ...(await sendPagerDuty(destination, event, context)) };
+          `:${person.name}`,
+        );
+      case 'teams':
+        return postTeams(destination, { title: subject, text: `${person.name}: ${input.message}` }, context);
+      case 'pagerduty':
+        return sendPagerDuty(
+          destination,
+          {
+            action: 'trigger',
+            severity: 'warning',
+            summary: `${subject}: ${input.message}`.slice(0, 1024),
+            dedupKey: `${context.exec.runId}:${context.exec.stepId}:${person.name}`,
+          },
+          context,
+        );
+      case 'webhook':
+        return notifyWebhook(destination, { to: person.name, subject, message: input.message }, context);
     }
-    case 'webhook':
-      return {
-        ...base,
-        ...(await notifyWebhook(destination, { to: person.name, subject, message: input.message }, context)),
-      };
   }
 }
