@@ -278,7 +278,7 @@ describe('a run through the connectors', () => {
     const results: string[] = [];
     const sub = bus.nc.subscribe(bus.subject(subjects.runEvent(tenant, runId)), {
       callback: (_e, msg) => {
-        results.push((msg.json() as { id: string }).id);
+        results.push(msg.json<{ id: string }>().id);
       },
     });
     try {
