@@ -25,8 +25,11 @@ export const DestinationName = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'a destination name is letters, digits, _ and -, at most 63 chars');
 
 const Url = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
-/** A credential: a new value, the mask (keep the stored one), or null (remove it). */
-const Secret = z.string().min(1).max(4096).nullable().optional();
+/**
+ * A credential: a new value, the mask (keep the stored one), or null (remove it). The stored form (sealed)
+ * is longer than the plaintext; the relay refuses plaintext over 4096 characters.
+ */
+const Secret = z.string().min(1).max(8192).nullable().optional();
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(2000));
 
 const destination = <T extends DestinationType, S extends z.ZodRawShape, C extends z.ZodRawShape>(

@@ -75,6 +75,7 @@ export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStor
           credentials[field] = stored;
           continue;
         }
+        if (value.length > 4096) throw RiskloopError.invalid('a credential is at most 4096 characters', path);
         if ((urlCredentials as readonly string[]).includes(field)) await policy.checkUrl(value, path);
         credentials[field] = await keyring.seal(tenant, `destinations.${name}.${field}`, value);
       }
