@@ -18,11 +18,13 @@ import { Env as InterviewEnv } from '../services/interview/src/env.ts';
 import { Env as RelayEnv } from '../services/relay/src/env.ts';
 import { Env as RunnerEnv } from '../services/runner/src/env.ts';
 import { Env as TriggerRouterEnv } from '../services/trigger-router/src/env.ts';
+import { applyLocalDevEnv } from './local-dev-env.ts';
 
 runMain(async () => {
   const common = parseEnv(CommonEnv, process.env);
   const log = createLogger({ service: 'riskloop', level: common.LOG_LEVEL });
   const shared = { log, lifecycle: createLifecycle({ log }) };
+  for (const note of applyLocalDevEnv(process.env)) log.warn(note);
   await registry.launch(common, shared);
   await triggerRouter.launch(parseEnv(TriggerRouterEnv, process.env), shared);
   await runner.launch(parseEnv(RunnerEnv, process.env), shared);

@@ -5,8 +5,6 @@
  * validates, a slow stream, a missing model, prompt injection, the immutable archived transcript, editing a
  * workflow by interview, configured destinations, and the LLM going away (guided fallback).
  */
-import { serve } from '@riskloop/bus';
-import { interviewRpcs } from '@riskloop/contracts';
 import { startOllamaStub, usePlatform, type OllamaStub } from '@riskloop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -302,30 +300,31 @@ describe('an interview with the LLM', () => {
   });
 
   it('accepts a destination the relay lists for the tenant, and only that one', async () => {
-    const tenant =
-      (await e2e.platform.db.query<{ id: string }>('select id from gateway.tenants limit 1'))[0]?.id ?? '';
-    const server = serve(e2e.platform.testBus.bus, interviewRpcs.listDestinations, (_b, ctx) =>
-      Promise.resolve({ items: ctx.tenant === tenant ? [{ name: 'secops-slack', type: 'slack' }] : [] }),
+    const configured = await api('PUT', '/api/relay-config', {
+      destinations: {
+        'secops-slack': {
+          type: 'slack',
+          settings: { api_url: e2e.sink.url },
+          credentials: { token: 'xoxb-test' },
+        },
+      },
+    });
+    expect(configured.status, configured.text).toBe(200);
+    const id = await startWithDraft();
+    const slack = (destination: string) => ({
+      ...patchSteps,
+      steps: [
+        ...patchSteps.steps,
+        { id: 'announce', type: 'slack', slack: { destination, channel: '#sec', text: 'patched' } },
+      ],
+    });
+    stub.queue(
+      { content: turn('Unknown one.', slack('other')) },
+      { content: turn('The configured one.', slack('secops-slack')) },
     );
-    try {
-      const id = await startWithDraft();
-      const slack = (destination: string) => ({
-        ...patchSteps,
-        steps: [
-          ...patchSteps.steps,
-          { id: 'announce', type: 'slack', slack: { destination, channel: '#sec', text: 'patched' } },
-        ],
-      });
-      stub.queue(
-        { content: turn('Unknown one.', slack('other')) },
-        { content: turn('The configured one.', slack('secops-slack')) },
-      );
-      const answer = await message(id, 'Also post to Slack.');
-      expect(answer.body.reply).toContain('The configured one.');
-      expect(answer.body.interview.draft.steps.at(-1).slack.destination).toBe('secops-slack');
-    } finally {
-      await server.stop();
-    }
+    const answer = await message(id, 'Also post to Slack.');
+    expect(answer.body.reply).toContain('The configured one.');
+    expect(answer.body.interview.draft.steps.at(-1).slack.destination).toBe('secops-slack');
   });
 });
 

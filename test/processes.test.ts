@@ -61,6 +61,7 @@ it('a relay sent SIGTERM finishes the call it is making, reports it, and exits 0
   sink.respond({ delayMs: 1_500 });
   const platform = await startPlatform({
     services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'],
+    allowTargets: [sink.url],
   });
   try {
     const apiKey = await createTenant(platform.env, 'acme');

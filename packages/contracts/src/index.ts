@@ -13,6 +13,15 @@ export {
 } from './triggers.ts';
 export type { TriggerType } from './triggers.ts';
 export { StepId, RetryPolicy, OnError, Step, WebhookStep, stepKinds, relayStepTypes } from './steps.ts';
+export {
+  NotifyStep,
+  SlackStep,
+  TeamsStep,
+  EmailStep,
+  JiraStep,
+  ServiceNowStep,
+  PagerDutyStep,
+} from './steps.ts';
 export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
 export { EmittedEvent, WorkflowDefinition } from './definition.ts';
 export type { WorkflowDefinitionInput } from './definition.ts';
@@ -104,3 +113,19 @@ export {
 } from './kri.ts';
 export { ExternalEventType, ExternalEventData, webhookHeaders, webhookReplayWindowMs } from './inbound.ts';
 export { triggerRpcs, allTenants, ActiveWorkflow } from './trigger-rpc.ts';
+export {
+  destinationTypes,
+  DestinationType,
+  DestinationName,
+  DestinationConfig,
+  DestinationView,
+  DestinationTestResult,
+  DeliveryView,
+  maskedSecret,
+  NotifyChannel,
+  Recipient,
+  RelayConfigBody,
+  RelayConfigView,
+  relayRpcs,
+} from './relay.ts';
+export type { RelayConfigInput } from './relay.ts';

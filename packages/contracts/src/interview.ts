@@ -191,11 +191,4 @@ export const interviewRpcs = {
     }),
     WorkflowView,
   ),
-  /** Relay: the tenant's configured destinations, for what an interview draft may name. */
-  listDestinations: rpc(
-    'relay',
-    'list-destinations',
-    z.object({}),
-    z.object({ items: z.array(DestinationRef) }),
-  ),
 } as const;

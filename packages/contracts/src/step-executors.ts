@@ -14,6 +14,13 @@ export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
   expert_panel: 'interview',
   emit_kri: 'kri-emitter',
+  notify: 'relay',
+  slack: 'relay',
+  teams: 'relay',
+  email: 'relay',
+  jira: 'relay',
+  servicenow: 'relay',
+  pagerduty: 'relay',
 };
 
 /** The service that executes `kind`, if one does. */

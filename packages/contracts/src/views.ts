@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApprovalView } from './approvals.ts';
 import { WorkflowDefinition } from './definition.ts';
 import { KriEventRecord } from './kri.ts';
+import { DeliveryView } from './relay.ts';
 
 export const WorkflowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
@@ -68,6 +69,8 @@ export const RunView = z.object({
   finishedAt: z.string().optional(),
   /** KRI updates the run's `emit_kri` steps published (from the kri-emitter). */
   kriEvents: z.array(KriEventRecord).optional(),
+  /** The run's external effects, from the relay (added by the gateway). */
+  deliveries: z.array(DeliveryView).optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 

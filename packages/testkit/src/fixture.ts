@@ -17,7 +17,12 @@ export interface PlatformFixture {
   api: Api;
 }
 
-export function usePlatform(options: PlatformOptions = {}): PlatformFixture {
+export interface UsePlatformOptions extends PlatformOptions {
+  /** More servers the relay may call (e.g. SaaS fakes started by an earlier `beforeAll`), read at start. */
+  targets?: () => readonly string[];
+}
+
+export function usePlatform(options: UsePlatformOptions = {}): PlatformFixture {
   let platform: Platform | undefined;
   let sink: Sink | undefined;
   let apiKey: string | undefined;
@@ -28,7 +33,11 @@ export function usePlatform(options: PlatformOptions = {}): PlatformFixture {
   };
   beforeAll(async () => {
     sink = await startSink();
-    platform = await startPlatform(options);
+    const { targets, ...platformOptions } = options;
+    platform = await startPlatform({
+      ...platformOptions,
+      allowTargets: [sink.url, ...(options.allowTargets ?? []), ...(targets?.() ?? [])],
+    });
     apiKey = await createTenant(platform.env, 'acme');
   }, 120_000);
   afterAll(async () => {

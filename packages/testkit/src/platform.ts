@@ -1,5 +1,5 @@
 /** The whole platform as separate processes on a fresh database and NATS prefix: what the e2e tests drive. */
-import { randomBytes } from 'node:crypto';
+import { generateMasterKey } from '@riskloop/crypto';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { connectTestBus, natsUrl, type TestBus } from './nats.ts';
 import { serviceNames, startProcess, type ServiceName, type ServiceProcess } from './processes.ts';
@@ -19,6 +19,16 @@ export interface PlatformOptions {
   /** Which services to start, in order (default: all, gateway last). */
   services?: readonly ServiceName[];
   env?: Record<string, string>;
+  /**
+   * Local servers (URLs or `host:port`) the relay may call despite its SSRF guard: the sink, the SaaS
+   * fakes. Everything else private stays refused.
+   */
+  allowTargets?: readonly string[];
+}
+
+/** `http://127.0.0.1:4000/x` or `127.0.0.1:4000` -> `127.0.0.1:4000`. */
+function hostPort(target: string): string {
+  return URL.canParse(target) ? new URL(target).host : target;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -30,8 +40,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     NATS_PREFIX: testBus.prefix,
     PORT: '0',
     HOST: '127.0.0.1',
-    // A throwaway master key for the platform's sealed secrets (webhook secrets).
-    RISKLOOP_MASTER_KEYS: process.env.RISKLOOP_MASTER_KEYS ?? `v1:${randomBytes(32).toString('base64')}`,
+    // A fresh master key per platform: the relay seals credentials and the trigger-router webhook secrets.
+    RISKLOOP_MASTER_KEYS: generateMasterKey('v1'),
+    RELAY_ALLOW_TARGETS: (options.allowTargets ?? []).map(hostPort).join(','),
     ...options.env,
   };
   const processes: ServiceProcess[] = [];

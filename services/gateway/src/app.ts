@@ -15,6 +15,7 @@ import { approvalRoutes } from './routes/approvals.ts';
 import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts';
 import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
 import { kriRoutes } from './routes/kris.ts';
+import { relayConfigRoutes } from './routes/relay-config.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api/interview-settings', interviewSettingsRoutes({ bus }));
   app.route('/api', kriRoutes({ bus }));
   app.route('/api', webhookSecretRoutes({ bus }));
+  app.route('/api/relay-config', relayConfigRoutes({ bus }));
 
   return app;
 }

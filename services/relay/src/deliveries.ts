@@ -14,9 +14,26 @@ import {
   type StepFailed,
   type StepSucceeded,
 } from '@riskloop/contracts';
+import type { DeliveryView } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
 import { RiskloopError } from '@riskloop/kit';
-import type { CallOutcome } from './adapters/webhook.ts';
+
+/** What performing a command came to. */
+export interface CallOutcome {
+  ok: boolean;
+  /** Tries made (HTTP or SMTP requests, retries included). */
+  tries: number;
+  output?: unknown;
+  error?: { code: string; message: string };
+  /** The tenant's destination it went to. */
+  destination?: string;
+}
+
+/** A claimed delivery: effects a previous holder already made, and how to record new ones. */
+export interface Claim {
+  effects: Record<string, unknown>;
+  record(name: string, value: unknown): Promise<void>;
+}
 
 export interface DeliveryOptions {
   orm: MikroORM;
@@ -26,22 +43,22 @@ export interface DeliveryOptions {
   leaseMs: number;
 }
 
-export type Perform = (command: StepCommand) => Promise<CallOutcome<unknown>>;
+export type Perform = (command: StepCommand, claim: Claim) => Promise<CallOutcome>;
 
 export function createDeliveries(options: DeliveryOptions) {
   const { orm, outbox, bus } = options;
 
-  /** True when this copy now owns the delivery; false when it is already complete. */
-  const claim = async (command: StepCommand): Promise<boolean> => {
+  /** The effects made so far when this copy now owns the delivery; undefined when it is already complete. */
+  const claim = async (command: StepCommand): Promise<Record<string, unknown> | undefined> => {
     const { data } = command;
-    const rows = await orm.em.fork().execute<{ status: string }[]>(
+    const rows = await orm.em.fork().execute<{ effects: Record<string, unknown> }[]>(
       `insert into "relay"."deliveries"
          (idempotency_key, tenant_id, run_id, step_id, kind, status, lease_until, request, started_at)
        values (?, ?, ?, ?, ?, 'in_progress', now() + (? * interval '1 millisecond'), ?::jsonb, now())
        on conflict (idempotency_key) do update
          set lease_until = excluded.lease_until, claims = "deliveries".claims + 1
          where "deliveries".status = 'in_progress' and "deliveries".lease_until < now()
-       returning status`,
+       returning effects`,
       [
         data.idempotencyKey,
         command.tenantid,
@@ -52,7 +69,7 @@ export function createDeliveries(options: DeliveryOptions) {
         JSON.stringify(data.input),
       ],
     );
-    if (rows.length > 0) return true;
+    if (rows[0]) return rows[0].effects;
     const [existing] = await orm.em
       .fork()
       .execute<{ status: string }[]>(`select status from "relay"."deliveries" where idempotency_key = ?`, [
@@ -61,14 +78,19 @@ export function createDeliveries(options: DeliveryOptions) {
     if (existing?.status === 'in_progress') {
       throw RiskloopError.unavailable(`delivery ${data.idempotencyKey} is held by another relay copy`);
     }
-    return false;
+    return undefined;
   };
 
-  const complete = async (
-    command: StepCommand,
-    outcome: CallOutcome<unknown>,
-    startedAt: Date,
-  ): Promise<void> => {
+  const record = async (key: string, name: string, value: unknown): Promise<void> => {
+    await orm.em
+      .fork()
+      .execute(
+        `update "relay"."deliveries" set effects = effects || jsonb_build_object(?::text, ?::jsonb) where idempotency_key = ?`,
+        [name, JSON.stringify(value), key],
+      );
+  };
+
+  const complete = async (command: StepCommand, outcome: CallOutcome, startedAt: Date): Promise<void> => {
     const { data } = command;
     const finishedAt = new Date();
     const base = {
@@ -96,7 +118,8 @@ export function createDeliveries(options: DeliveryOptions) {
     };
     const completed = await orm.em.fork().transactional(async (tx) => {
       const rows = await tx.execute<{ idempotency_key: string }[]>(
-        `update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb, finished_at = ?
+        `update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb,
+           finished_at = ?, destination = coalesce(?, destination)
          where idempotency_key = ? and status = 'in_progress' returning idempotency_key`,
         [
           outcome.ok ? 'succeeded' : 'failed',
@@ -104,6 +127,7 @@ export function createDeliveries(options: DeliveryOptions) {
           JSON.stringify(outcome.output ?? null),
           outcome.error ? JSON.stringify(outcome.error) : null,
           finishedAt,
+          outcome.destination ?? null,
           data.idempotencyKey,
         ],
       );
@@ -132,14 +156,58 @@ export function createDeliveries(options: DeliveryOptions) {
 
   return {
     async handle(command: StepCommand, perform: Perform): Promise<void> {
-      if (!(await claim(command))) return resendResult(command);
+      const effects = await claim(command);
+      if (effects === undefined) return resendResult(command);
       const startedAt = new Date();
-      const outcome = await perform(command);
+      const key = command.data.idempotencyKey;
+      const outcome = await perform(command, { effects, record: (name, value) => record(key, name, value) });
       await complete(command, outcome, startedAt);
+    },
+
+    /** A run's deliveries, oldest first, as the run view shows them: no request, response or credential. */
+    async list(tenant: string, runId: string): Promise<DeliveryView[]> {
+      const rows = await orm.em.fork().execute<DeliveryRow[]>(
+        `select step_id, kind, idempotency_key, destination, status, tries, claims, error, started_at, finished_at
+         from "relay"."deliveries" where tenant_id = ? and run_id = ? order by started_at, step_id`,
+        [tenant, runId],
+      );
+      return rows.map(toDeliveryView);
     },
   };
 }
 
 function resultId(idempotencyKey: string): string {
   return `result:${idempotencyKey}`;
+}
+
+interface DeliveryRow {
+  step_id: string;
+  kind: string;
+  idempotency_key: string;
+  destination: string | null;
+  status: DeliveryView['status'];
+  tries: number;
+  claims: number;
+  error: { code: string; message: string } | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+function toDeliveryView(row: DeliveryRow): DeliveryView {
+  const started = new Date(row.started_at);
+  const finished = row.finished_at ? new Date(row.finished_at) : undefined;
+  return {
+    stepId: row.step_id,
+    kind: row.kind,
+    attempt: Number(row.idempotency_key.split(':').at(-1)),
+    destination: row.destination,
+    status: row.status,
+    tries: row.tries,
+    claims: row.claims,
+    ...(finished
+      ? { latencyMs: finished.getTime() - started.getTime(), finishedAt: finished.toISOString() }
+      : {}),
+    ...(row.error ? { error: row.error } : {}),
+    startedAt: started.toISOString(),
+  };
 }

@@ -2,6 +2,16 @@
 import { CommonEnv } from '@riskloop/runtime';
 import { z } from 'zod';
 
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+
 export const Env = CommonEnv.extend({
   /** Step commands handled at once by this copy. */
   RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(64),
@@ -9,5 +19,24 @@ export const Env = CommonEnv.extend({
   RELAY_LEASE_MS: z.coerce.number().int().min(1_000).default(300_000),
   /** How long a command may stay unacknowledged before redelivery; at least the lease. */
   RELAY_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(300_000),
+  /**
+   * Master keys that wrap the tenants' data keys: `v1:<base64 of 32 bytes>[,v2:...]`; the last one wraps
+   * new and rotated keys. Required: `npm start` and the tests generate one for local use.
+   */
+  RISKLOOP_MASTER_KEYS: z.string().min(1, 'set RISKLOOP_MASTER_KEYS=v1:<base64 of 32 bytes>'),
+  /** `host:port` pairs reached despite the SSRF guard (local test servers); empty in production. */
+  RELAY_ALLOW_TARGETS: list,
+  /** Accept http:// destination URLs (development only). */
+  RELAY_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Calls in flight to one destination per copy (as many more wait; beyond that, commands wait on the bus). */
+  RELAY_DESTINATION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Consecutive faults that open a destination's circuit, and how long it stays open. */
+  RELAY_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  RELAY_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
+  /** A `Retry-After` longer than this fails the step instead of waiting. */
+  RELAY_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).default(120_000),
 });
 export type Env = z.infer<typeof Env>;

@@ -1,57 +1,85 @@
-/** Start the relay on a booted runtime: one consumer per step kind it executes. */
-import { startConsumer } from '@riskloop/bus';
-import { StepCommand, streams, subjects } from '@riskloop/contracts';
-import { createOutbox } from '@riskloop/db';
+/** Start the relay on a booted runtime: one consumer per step kind it executes, and its RPC methods. */
+import { serve, startConsumer, type RpcServer } from '@riskloop/bus';
+import { relayRpcs, StepCommand, streams, subjects } from '@riskloop/contracts';
+import { createKeyring, parseMasterKeys } from '@riskloop/crypto';
+import { createOutbox, pgDataKeyStore } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
-import { callWebhook } from './adapters/webhook.ts';
 import { createDeliveries } from './deliveries.ts';
+import { testDestination } from './destination-test.ts';
+import { createExecutor, relayKinds, slotKey, type ExecutorOptions } from './execute.ts';
+import { createAddressPolicy } from './net/address-policy.ts';
+import { createHttp } from './net/http.ts';
+import { createResilience } from './net/resilience.ts';
+import { createRelayConfigStore } from './relay-config.ts';
 
-export interface RelayOptions {
-  concurrency: number;
-  leaseMs: number;
-  ackWaitMs: number;
-}
-
-export async function startRelay(runtime: RuntimeWithDb, options: RelayOptions): Promise<void> {
+export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'relay', bus, log });
-  const deliveries = createDeliveries({ orm, bus, outbox, leaseMs: options.leaseMs });
-
-  const webhook = await startConsumer(bus, {
-    stream: streams.steps,
-    durable: 'relay-webhook',
-    filter: subjects.stepExecAll('webhook'),
-    schema: StepCommand,
-    concurrency: options.concurrency,
-    ackWaitMs: options.ackWaitMs,
-    handle: (command) =>
-      deliveries.handle(command, ({ data }) =>
-        callWebhook(data.input, {
-          idempotencyKey: data.idempotencyKey,
-          runId: data.runId,
-          timeoutMs: data.timeoutMs,
-          maxAttempts: data.maxAttempts,
-          backoffInitialMs: data.backoffInitialMs,
-          backoffMaxMs: data.backoffMaxMs,
-        }),
-      ),
+  const deliveries = createDeliveries({ orm, bus, outbox, leaseMs: env.RELAY_LEASE_MS });
+  const keyring = createKeyring(parseMasterKeys(env.RISKLOOP_MASTER_KEYS), pgDataKeyStore(orm, 'relay'));
+  const policy = createAddressPolicy({
+    allowTargets: env.RELAY_ALLOW_TARGETS,
+    allowHttp: env.RELAY_ALLOW_HTTP,
   });
+  const http = createHttp(policy);
+  const resilience = createResilience({
+    destinationConcurrency: env.RELAY_DESTINATION_CONCURRENCY,
+    maxRetryAfterMs: env.RELAY_MAX_RETRY_AFTER_MS,
+    breakerThreshold: env.RELAY_BREAKER_THRESHOLD,
+    breakerHalfOpenMs: env.RELAY_BREAKER_HALF_OPEN_MS,
+  });
+  const store = createRelayConfigStore({ orm, keyring, policy });
+  const executorOptions: ExecutorOptions = { store, http, policy, resilience, bus };
+  const perform = createExecutor(executorOptions);
+
+  const consumers = await Promise.all(
+    relayKinds.map((kind) =>
+      startConsumer(bus, {
+        stream: streams.steps,
+        durable: `relay-${kind}`,
+        filter: subjects.stepExecAll(kind),
+        schema: StepCommand,
+        concurrency: env.RELAY_CONCURRENCY,
+        ackWaitMs: env.RELAY_ACK_WAIT_MS,
+        // A busy destination hands commands back to wait: give them room before they are dead-lettered.
+        maxDeliver: 30,
+        handle: (command) => resilience.withSlot(slotKey(command), () => deliveries.handle(command, perform)),
+      }),
+    ),
+  );
+
+  const servers: RpcServer[] = [
+    serve(bus, relayRpcs.getRelayConfig, (_body, { tenant }) => store.view(tenant)),
+    serve(bus, relayRpcs.putRelayConfig, (body, { tenant }) =>
+      store.save(tenant, body.config, body.actor, body.expectedVersion),
+    ),
+    serve(bus, relayRpcs.testDestination, (body, { tenant }) =>
+      testDestination(executorOptions, tenant, body.name),
+    ),
+    serve(bus, relayRpcs.listDestinations, async (_body, { tenant }) => {
+      const config = await store.current(tenant);
+      return { items: Object.entries(config.destinations).map(([name, d]) => ({ name, type: d.type })) };
+    }),
+    serve(bus, relayRpcs.listDeliveries, async (body, { tenant }) => ({
+      items: await deliveries.list(tenant, body.runId),
+    })),
+    serve(bus, relayRpcs.rotateKeys, () => keyring.rotate()),
+  ];
+
   const stopReconciler = outbox.startReconciler();
   lifecycle.onShutdown('relay: work', async () => {
-    await webhook.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(consumers.map((c) => c.stop()));
     await stopReconciler();
+    await http.close();
   });
 }
 
 /** Boot this service, start its work and report ready. `shared` is set when several services share a process. */
 export async function launch(env: Env, shared: SharedProcess = {}): Promise<void> {
   const runtime = await bootService({ service: 'relay', env, db: database, ...shared });
-  await startRelay(runtime, {
-    concurrency: env.RELAY_CONCURRENCY,
-    leaseMs: env.RELAY_LEASE_MS,
-    ackWaitMs: env.RELAY_ACK_WAIT_MS,
-  });
+  await startRelay(runtime, env);
   runtime.ready();
 }

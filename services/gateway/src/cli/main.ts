@@ -2,7 +2,9 @@
  * `riskloop`: the operator's command line. `tenant create <name>` creates a tenant and prints its first
  * admin API key (stored only as a hash: it cannot be shown again).
  */
-import { parseEnv } from '@riskloop/kit';
+import { connectBus, request } from '@riskloop/bus';
+import { allTenants, relayRpcs } from '@riskloop/contracts';
+import { createLogger, parseEnv } from '@riskloop/kit';
 import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
 import { CommonEnv } from '@riskloop/runtime';
 import { Command } from 'commander';
@@ -37,6 +39,31 @@ tenant
   });
 
 publishCommands(program);
+const keys = program.command('keys').description('the master keys that wrap stored secrets');
+keys
+  .command('rotate')
+  .description(
+    're-wrap every tenant data key with the newest RISKLOOP_MASTER_KEYS entry (restart the services with the new key listed last first)',
+  )
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const env = parseEnv(CommonEnv, process.env);
+    const log = createLogger({ service: 'riskloop-cli', level: 'warn' });
+    const bus = await connectBus({
+      servers: env.NATS_URL,
+      name: 'riskloop-cli',
+      prefix: env.NATS_PREFIX,
+      log,
+    });
+    try {
+      // Every service that stores secrets answers the same method; today that is the relay.
+      const result = await request(bus, relayRpcs.rotateKeys, allTenants, {}, { timeoutMs: 60_000 });
+      if (options.json) console.log(JSON.stringify({ relay: result }));
+      else console.log(`relay    ${result.rewrapped} data keys re-wrapped with master key ${result.current}`);
+    } finally {
+      await bus.nc.drain();
+    }
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`riskloop: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,14 @@
 /** Starting runs and reading them. */
 import { request } from '@riskloop/bus';
-import { rpcs, RunQuery, runnerRpcs, triggerRpcs, type RunView } from '@riskloop/contracts';
+import {
+  relayRpcs,
+  rpcs,
+  RunQuery,
+  runnerRpcs,
+  triggerRpcs,
+  type DeliveryView,
+  type RunView,
+} from '@riskloop/contracts';
 import { isRiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
@@ -35,8 +43,16 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const runId = idParam(c, 'runId', 'run');
     const { tenantId } = c.get('principal');
     try {
-      const run = await request(bus, rpcs.getRun, tenantId, { runId });
-      return respond(c, { ...run, kriEvents: await kriEventsOf(bus, tenantId, runId) });
+      const [run, deliveries, kriEvents] = await Promise.all([
+        request(bus, rpcs.getRun, tenantId, { runId }),
+        runDeliveries(bus, tenantId, runId),
+        kriEventsOf(bus, tenantId, runId),
+      ]);
+      return respond(c, {
+        ...run,
+        ...(deliveries ? { deliveries } : {}),
+        ...(kriEvents ? { kriEvents } : {}),
+      });
     } catch (error) {
       if (!(isRiskloopError(error) && error.code === 'not_found')) throw error;
       // Started but not yet picked up by a runner: the trigger router knows it.
@@ -91,5 +107,19 @@ async function kriEventsOf(bus: RouteDeps['bus'], tenantId: string, runId: strin
       .items;
   } catch {
     return undefined;
+  }
+}
+
+/** The run's deliveries from the relay; a run is still shown (without them) while the relay is away. */
+async function runDeliveries(
+  bus: RouteDeps['bus'],
+  tenantId: string,
+  runId: string,
+): Promise<DeliveryView[] | undefined> {
+  try {
+    return (await request(bus, relayRpcs.listDeliveries, tenantId, { runId })).items;
+  } catch (error) {
+    if (isRiskloopError(error) && error.code === 'unavailable') return undefined;
+    throw error;
   }
 }

@@ -4,14 +4,14 @@
  * destination at all, and each step uses its kind's default.
  */
 import { request, type BusConnection } from '@riskloop/bus';
-import { interviewRpcs, type DestinationRef } from '@riskloop/contracts';
+import { relayRpcs, type DestinationRef } from '@riskloop/contracts';
 
 export type DestinationLookup = (tenant: string) => Promise<DestinationRef[]>;
 
 export function createDestinationLookup(bus: BusConnection, timeoutMs = 1_000): DestinationLookup {
   return async (tenant) => {
     try {
-      return (await request(bus, interviewRpcs.listDestinations, tenant, {}, { timeoutMs })).items;
+      return (await request(bus, relayRpcs.listDestinations, tenant, {}, { timeoutMs })).items;
     } catch (error) {
       bus.log.debug({ err: error, tenant }, 'relay did not list destinations; assuming none');
       return [];

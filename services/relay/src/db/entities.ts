@@ -4,7 +4,7 @@
  * and completed after it, together with the result event in the outbox.
  */
 import { defineEntity } from '@mikro-orm/core';
-import { OutboxEntry } from '@riskloop/db';
+import { DataKeyEntry, OutboxEntry } from '@riskloop/db';
 
 export const Delivery = defineEntity({
   name: 'Delivery',
@@ -15,6 +15,8 @@ export const Delivery = defineEntity({
     runId: p.uuid(),
     stepId: p.text(),
     kind: p.text(),
+    /** The tenant's named destination it went to (null: a webhook step without one). */
+    destination: p.text().nullable(),
     /** in_progress, succeeded, failed */
     status: p.text(),
     leaseUntil: p.datetime(),
@@ -24,10 +26,29 @@ export const Delivery = defineEntity({
     request: p.json<unknown>(),
     response: p.json<unknown>().nullable(),
     error: p.json<unknown>().nullable(),
+    /**
+     * Effects already made within this delivery (a `notify` recipient sent, a ticket created), recorded as
+     * each one happens: a copy that takes the delivery over skips them.
+     */
+    effects: p.json<Record<string, unknown>>().default('{}'),
     startedAt: p.datetime(),
     finishedAt: p.datetime().nullable(),
   }),
   indexes: [{ name: 'deliveries_run_idx', properties: ['tenantId', 'runId'] }],
 });
 
-export const entities = [Delivery, OutboxEntry];
+/** A tenant's relay config: destinations (credentials sealed), recipients, roles and groups. */
+export const RelayConfig = defineEntity({
+  name: 'RelayConfig',
+  tableName: 'relay_configs',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    /** `RelayConfigBody` with every credential sealed (`rls1.` values); never plaintext. */
+    document: p.json<unknown>(),
+    version: p.integer(),
+    updatedBy: p.text(),
+    updatedAt: p.datetime(),
+  }),
+});
+
+export const entities = [Delivery, RelayConfig, DataKeyEntry, OutboxEntry];

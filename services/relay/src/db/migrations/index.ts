@@ -1,7 +1,9 @@
 /** Every migration of this service, in order. New ones are appended by `npm run db:migration:create`. */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000_initial } from './Migration20261122000000_initial.ts';
+import { Migration20261122073319 } from './Migration20261122073319.ts';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000000_initial', class: Migration20261122000000_initial },
+  { name: 'Migration20261122073319', class: Migration20261122073319 },
 ];

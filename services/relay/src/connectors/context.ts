@@ -1,0 +1,56 @@
+/** What every connector gets: the command, the tenant's config, guarded HTTP and the retrying caller. */
+import type { RelayConfigBody, StepExec } from '@riskloop/contracts';
+import { RiskloopError } from '@riskloop/kit';
+import type { z } from 'zod';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import type { Http } from '../net/http.ts';
+import type { RelayConfigStore } from '../relay-config.ts';
+
+export interface ConnectorContext {
+  tenant: string;
+  exec: StepExec;
+  config: RelayConfigBody;
+  store: RelayConfigStore;
+  http: Http;
+  policy: AddressPolicy;
+  /** One effect on `destination`, retried per the step's policy through the destination's breaker. */
+  call<T>(destination: string, effect: () => Promise<T>): Promise<T>;
+  /** Effects already made for this delivery (a copy that crashed made them), by name. */
+  effects: Readonly<Record<string, unknown>>;
+  /** Record an effect as soon as it is made. */
+  record(name: string, value: unknown): Promise<void>;
+  /** The destination the delivery went to, for its record. */
+  usedDestination(name: string): void;
+  /** The owner of the run's workflow (`notify: { to: owner }`). */
+  owner(): Promise<string | undefined>;
+}
+
+export type Connector = (input: Record<string, unknown>, context: ConnectorContext) => Promise<unknown>;
+
+/** A step's input parsed with its schema; a mismatch fails the step at once (retrying cannot help). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RiskloopError(
+      'invalid_input',
+      `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+export const basicAuth = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+/** A destination URL with `path` appended (the base may or may not end in `/`). */
+export const join = (base: string, path: string) => `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+
+/** A credential the connector needs and the destination lacks: fails the step with a clear reason. */
+export function need(credentials: Record<string, string>, field: string, destination: string): string {
+  const value = credentials[field];
+  if (value === undefined) {
+    throw new RiskloopError('destination_incomplete', `destination ${destination} has no ${field}`);
+  }
+  return value;
+}

@@ -1,0 +1,152 @@
+/**
+ * HTTP for every connector, through the SSRF guard: each URL (and each redirect hop, at most 3) is
+ * checked, and the connection is made to the checked address (an undici Agent whose `connect.lookup` is
+ * the guard's). Non-2xx answers become `HttpStatusError`s that say whether a retry can help and carry the
+ * `Retry-After` delay when the destination sent one.
+ */
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { RiskloopError } from '@riskloop/kit';
+import { TargetRefused, type AddressPolicy } from './address-policy.ts';
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  headers?: Record<string, string>;
+  /** Sent as is (a string), or as JSON. */
+  body?: unknown;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, or the text when it is not JSON. */
+  body: unknown;
+  /** The URL that answered, after redirects. */
+  url: string;
+}
+
+/** Largest response body read. */
+const maxBodyBytes = 256 * 1024;
+const maxRedirects = 3;
+
+export class HttpStatusError extends Error {
+  override name = 'HttpStatusError';
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    /** From `Retry-After`, when the answer had one. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+  }
+  get retryable(): boolean {
+    return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function createHttp(policy: AddressPolicy) {
+  const guarded = new Agent({ connect: { lookup: policy.guardedLookup } });
+  const direct = new Agent();
+
+  const once = async (url: string, request: HttpRequest, method: string, body: string | undefined) => {
+    const { allowListed } = await policy.checkUrl(url, undefined, false);
+    const dispatcher: Dispatcher = allowListed ? direct : guarded;
+    try {
+      return await fetch(url, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          'user-agent': 'riskloop-relay',
+          ...request.headers,
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(request.timeoutMs),
+        dispatcher,
+      });
+    } catch (error) {
+      // undici wraps a lookup failure as `TypeError: fetch failed` with the guard's refusal as the cause.
+      if (error instanceof Error && error.cause instanceof TargetRefused) throw error.cause;
+      throw error;
+    }
+  };
+
+  return {
+    /** One request, following up to 3 redirects (each re-checked); any status is returned. */
+    async send(request: HttpRequest): Promise<HttpAnswer> {
+      let url = request.url;
+      let method: string = request.method ?? (request.body === undefined ? 'GET' : 'POST');
+      let body =
+        request.body === undefined
+          ? undefined
+          : typeof request.body === 'string'
+            ? request.body
+            : JSON.stringify(request.body);
+      for (let hop = 0; ; hop += 1) {
+        const response = await once(url, request, method, body);
+        const location = response.headers.get('location');
+        if (response.status >= 300 && response.status < 400 && location) {
+          await response.body?.cancel();
+          if (hop >= maxRedirects) {
+            throw new RiskloopError(
+              'too_many_redirects',
+              `more than ${maxRedirects} redirects from ${request.url}`,
+            );
+          }
+          url = new URL(location, url).toString();
+          // 307 and 308 repeat the request; the others turn it into a GET without a body (as browsers do).
+          if (response.status !== 307 && response.status !== 308) {
+            method = 'GET';
+            body = undefined;
+          }
+          continue;
+        }
+        const text = await readLimited(response);
+        return { status: response.status, headers: response.headers, text, body: parseBody(text), url };
+      }
+    },
+
+    async close(): Promise<void> {
+      await Promise.all([guarded.close(), direct.close()]);
+    },
+  };
+}
+
+export type Http = ReturnType<typeof createHttp>;
+
+/** Throw an `HttpStatusError` unless the answer is 2xx. */
+export function expectOk(answer: HttpAnswer): HttpAnswer {
+  if (answer.status >= 200 && answer.status < 300) return answer;
+  throw new HttpStatusError(answer.status, answer.text, parseRetryAfter(answer.headers.get('retry-after')));
+}
+
+async function readLimited(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size >= maxBodyBytes) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, maxBodyBytes);
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
