@@ -491,3 +491,53 @@ describe('waiting for an outside event', () => {
     expect(await e2e.platform.db.query(`select * from runner.waits where run_id = $1`, [runId])).toEqual([]);
   });
 });
+
+describe('approval notifications through the relay', () => {
+  it('tells the approver when asked and reminds them every remind_every until they decide', async () => {
+    const configured = await e2e.api('PUT', '/api/relay-config', {
+      body: {
+        destinations: { people_hook: { type: 'webhook', settings: { url: `${e2e.sink.url}/people` } } },
+        recipients: { rita: { channel: 'webhook', destination: 'people_hook' } },
+      },
+    });
+    expect(configured.status, configured.text).toBe(200);
+    const workflowId = await activeWorkflow({
+      name: 'Remind the approver',
+      triggers: [{ type: 'manual' }],
+      steps: [
+        {
+          id: 'sign_off',
+          type: 'approval',
+          approval: {
+            approvers: [{ user: 'rita' }],
+            message: 'Sign off {{ trigger.change }}',
+            remind_every: '4h',
+          },
+        },
+      ],
+    });
+    const runId = await startRun(workflowId, { change: 'CHG-7' });
+    const approval = await pendingApproval(runId, 'sign_off');
+    const toRita = () => sinkHits('/people').filter((r) => JSON.stringify(r.json).includes(approval.id));
+    await waitFor(() => (toRita().length === 1 ? true : undefined), 20_000, 'the request notification');
+    expect(JSON.stringify(toRita()[0]!.json)).toContain('Sign off CHG-7');
+
+    await fastForward(runId, 'remind');
+    await waitFor(() => (toRita().length === 2 ? true : undefined), 20_000, 'the first reminder');
+    expect(JSON.stringify(toRita()[1]!.json)).toContain('Reminder');
+    const next = await e2e.platform.db.query<{ due_at: Date }>(
+      `select due_at from runner.timers where run_id = $1 and key like 'remind:%' and fired_at is null`,
+      [runId],
+    );
+    expect(next).toHaveLength(1);
+    expect(next[0]!.due_at.getTime()).toBeGreaterThan(Date.now() + 3 * 3_600_000);
+
+    expect((await decide(approval.id, await person('rita'), 'approve')).status).toBe(201);
+    await runReaches(runId, 'succeeded');
+    expect(
+      await e2e.platform.db.query(`select id from runner.timers where run_id = $1 and fired_at is null`, [
+        runId,
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -297,17 +297,22 @@ describe('a run through the connectors', () => {
 });
 
 it('keys rotate re-wraps the data key with the new master key; credentials still open', async () => {
-  const relay = e2e.platform.processes.find((p) => p.name === 'relay')!;
-  await relay.stop();
+  // Every service that seals secrets restarts with the new key listed last, then rotation re-wraps.
   const keys = `${e2e.platform.env.RISKLOOP_MASTER_KEYS},${generateMasterKey('v2')}`;
-  await e2e.platform.start('relay', { RISKLOOP_MASTER_KEYS: keys });
+  for (const name of ['relay', 'trigger-router'] as const) {
+    await e2e.platform.processes.find((p) => p.name === name)!.stop();
+    await e2e.platform.start(name, { RISKLOOP_MASTER_KEYS: keys });
+  }
   const rotated = await runScript(
     'services/gateway/src/cli/main.ts',
     ['keys', 'rotate', '--json'],
     e2e.platform.env,
   );
   expect(rotated.code, rotated.stderr).toBe(0);
-  expect(JSON.parse(rotated.stdout.trim())).toEqual({ relay: { rewrapped: 1, current: 'v2' } });
+  expect(JSON.parse(rotated.stdout.trim())).toEqual({
+    relay: { rewrapped: 1, current: 'v2' },
+    'trigger-router': { rewrapped: 0, current: 'v2' },
+  });
   const [key] = await e2e.platform.db.query<{ master_version: string }>(
     `select master_version from relay.data_keys`,
   );

@@ -100,4 +100,11 @@ export const triggerRpcs = {
     z.object({ runId: z.uuid() }),
     Items(KriEventRecord),
   ),
+  /** Re-wrap the sealed webhook secrets' data keys with the current master key (tenant `allTenants`). */
+  rotateKeys: rpc(
+    'trigger-router',
+    'rotate-keys',
+    z.object({}),
+    z.object({ rewrapped: z.int(), current: z.string() }),
+  ),
 } as const;

@@ -6,6 +6,7 @@ import { request, serve, startConsumer } from '@riskloop/bus';
 import { CloudEvent, rpcs, RunFinishedEvent, streams, subjects, triggerRpcs } from '@riskloop/contracts';
 import { createKeyring, parseMasterKeys } from '@riskloop/crypto';
 import { createOutbox, pgDataKeyStore } from '@riskloop/db';
+import { RiskloopError } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { createClock } from './clock.ts';
 import { database } from './db/index.ts';
@@ -41,13 +42,14 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
   const index = createWorkflowIndex(bus);
   const stopFollowing = await followRegistry(bus, index, log, env.TRIGGER_INDEX_REFRESH_MS);
   const inbound = createInbound({ bus, router, index, now: () => new Date() });
+  const keyring = env.RISKLOOP_MASTER_KEYS
+    ? createKeyring(parseMasterKeys(env.RISKLOOP_MASTER_KEYS), pgDataKeyStore(orm, 'trigger_router'))
+    : undefined;
   const webhooks = createWebhooks({
     orm,
     router,
     index,
-    keyring: env.RISKLOOP_MASTER_KEYS
-      ? createKeyring(parseMasterKeys(env.RISKLOOP_MASTER_KEYS), pgDataKeyStore(orm, 'trigger_router'))
-      : undefined,
+    keyring,
     workflowExists: async (tenant, workflowId) => {
       await request(bus, rpcs.getWorkflow, tenant, { workflowId });
     },
@@ -55,6 +57,10 @@ export async function startTriggerRouter(runtime: RuntimeWithDb, env: Env): Prom
   const stats = createStats(bus, orm);
 
   const servers = [
+    serve(bus, triggerRpcs.rotateKeys, async () => {
+      if (!keyring) throw RiskloopError.unavailable('RISKLOOP_MASTER_KEYS is not set for the trigger-router');
+      return keyring.rotate();
+    }),
     serve(bus, rpcs.startManualRun, async (body, { tenant }) => {
       const active = await registry.activeVersion(tenant, body.workflowId);
       checkManualInput(active.definition, body.payload);

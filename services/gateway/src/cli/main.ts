@@ -3,7 +3,7 @@
  * admin API key (stored only as a hash: it cannot be shown again).
  */
 import { connectBus, request } from '@riskloop/bus';
-import { allTenants, relayRpcs } from '@riskloop/contracts';
+import { allTenants, relayRpcs, triggerRpcs } from '@riskloop/contracts';
 import { createLogger, parseEnv } from '@riskloop/kit';
 import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
 import { CommonEnv } from '@riskloop/runtime';
@@ -56,10 +56,18 @@ keys
       log,
     });
     try {
-      // Every service that stores secrets answers the same method; today that is the relay.
-      const result = await request(bus, relayRpcs.rotateKeys, allTenants, {}, { timeoutMs: 60_000 });
-      if (options.json) console.log(JSON.stringify({ relay: result }));
-      else console.log(`relay    ${result.rewrapped} data keys re-wrapped with master key ${result.current}`);
+      // Every service that stores sealed secrets re-wraps its own tenants' data keys.
+      const relay = await request(bus, relayRpcs.rotateKeys, allTenants, {}, { timeoutMs: 60_000 });
+      const triggers = await request(bus, triggerRpcs.rotateKeys, allTenants, {}, { timeoutMs: 60_000 });
+      if (options.json) console.log(JSON.stringify({ relay, 'trigger-router': triggers }));
+      else {
+        console.log(
+          `relay           ${relay.rewrapped} data keys re-wrapped with master key ${relay.current}`,
+        );
+        console.log(
+          `trigger-router  ${triggers.rewrapped} data keys re-wrapped with master key ${triggers.current}`,
+        );
+      }
     } finally {
       await bus.nc.drain();
     }
