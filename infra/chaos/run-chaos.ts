@@ -52,6 +52,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   sink.respond({ delayMs: 10 });
   const platform = await startPlatform({
     services: ['registry', 'trigger-router', 'relay', 'gateway'],
+    // The relay's SSRF guard refuses loopback targets unless allowed: the sink is one.
+    allowTargets: [sink.url],
     env: { RUNNER_ACK_WAIT_MS: '2000', RUNNER_STALL_MS: '4000', RUNNER_TIMER_POLL_MS: '200' },
   });
   try {

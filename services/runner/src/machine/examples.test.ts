@@ -1,16 +1,9 @@
 /**
  * Real workflows from `examples/`, parsed from their YAML and driven to their end by feeding the events a
- * host would: step results, approval decisions and timers. Kinds that no service executes yet
- * (servicenow, email, notify) fail at once with step_kind_unavailable, so the full paths run a copy in
- * which each of them is a webhook carrying the step's parameters: the structure, ids and templates are
- * the example's own.
+ * host would: step results, approval decisions and timers. Every dispatched step is read back as its kind
+ * and the parameters the host would send to the service that executes it.
  */
-import {
-  stepExecutorOf,
-  WorkflowDefinition,
-  type Step,
-  type WorkflowDefinitionInput,
-} from '@riskloop/contracts';
+import { WorkflowDefinition } from '@riskloop/contracts';
 import { parseYaml, validateDefinition } from '@riskloop/definitions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -35,53 +28,17 @@ const example = (name: string) =>
     parseYaml(readFileSync(new URL(`../../../../examples/${name}.yaml`, import.meta.url), 'utf8')),
   );
 
-/** Kinds the machine completes itself, without a dispatch. */
-const machineKinds = new Set(['approval', 'wait', 'set', 'evaluate', 'terminate']);
-
-/** The definition with every leaf no service executes yet replaced by a webhook carrying its parameters. */
-function withWebhooks(definition: WorkflowDefinition): WorkflowDefinitionInput {
-  const swap = (step: Step): Step => {
-    if (step.type === 'branch')
-      return {
-        ...step,
-        branch: {
-          cases: step.branch.cases.map((c) => ({ ...c, steps: c.steps.map(swap) })),
-          ...(step.branch.default ? { default: step.branch.default.map(swap) } : {}),
-        },
-      };
-    if (step.type === 'parallel')
-      return {
-        ...step,
-        parallel: {
-          ...step.parallel,
-          branches: step.parallel.branches.map((b) => ({ ...b, steps: b.steps.map(swap) })),
-        },
-      };
-    if (machineKinds.has(step.type) || stepExecutorOf(step.type)) return step;
-    const {
-      type,
-      [step.type as keyof Step]: params,
-      ...common
-    } = step as unknown as Record<string, unknown> & { type: string };
-    return {
-      ...common,
-      type: 'webhook',
-      webhook: { url: `https://relay.example.test/${type}`, body: { kind: type, ...(params as object) } },
-    } as Step;
-  };
-  return { ...definition, steps: definition.steps.map(swap) };
-}
-
 const dispatched = (effects: readonly Effect[]) => only(effects, 'dispatch');
 const ids = (effects: readonly Effect[]) => dispatched(effects).map((d) => d.stepId);
-const bodyOf = (effects: readonly Effect[], stepId: string) =>
-  dispatched(effects).find((d) => d.stepId === stepId)?.input.body as Record<string, unknown> | undefined;
+function bodyOf(effects: readonly Effect[], stepId: string): Record<string, unknown> | undefined {
+  const step = dispatched(effects).find((d) => d.stepId === stepId);
+  return step && { kind: step.kind, ...step.input };
+}
 
 test.each(['zentra-new-joiner', 'policycortex-approval-chain'])('%s parses and validates', (name) => {
   const definition = example(name);
 
   expect(validateDefinition(definition)).toMatchObject({ ok: true });
-  expect(validateDefinition(withWebhooks(definition))).toMatchObject({ ok: true });
 });
 
 describe('zentra new joiner', () => {
@@ -98,8 +55,7 @@ describe('zentra new joiner', () => {
       email: 'nia@zentra.test',
     },
   };
-  const start = () =>
-    startRun(withWebhooks(example('zentra-new-joiner')), runInput(payload, 'key:hr-system'));
+  const start = () => startRun(example('zentra-new-joiner'), runInput(payload, 'key:hr-system'));
   const tickets = { laptop_ticket: 1, accounts_ticket: 2, desk_ticket: 3 } as const;
   const mia = caller('mia');
 
@@ -112,18 +68,6 @@ describe('zentra new joiner', () => {
     }
     return effects;
   }
-
-  test('as written, it fails at once: no service executes servicenow steps yet', () => {
-    const run = startRun(example('zentra-new-joiner'), runInput(payload));
-
-    expect(run.value).toBe('failed');
-    expect(only(run.started, 'dispatch')).toEqual([]);
-    expect(run.context.error).toMatchObject({ code: 'step_kind_unavailable' });
-    expect(run.steps.laptop_ticket).toMatchObject({
-      status: 'failed',
-      error: { code: 'step_kind_unavailable' },
-    });
-  });
 
   test('approved: tickets, manager approval with reminders, tickets ready, 30-day wait, survey', () => {
     const run = start();
@@ -347,7 +291,7 @@ describe('policycortex approval chain', () => {
   });
 
   test('low risk and cost: one technical approval, the rest skipped, the requester told', () => {
-    const run = startRun(withWebhooks(example('policycortex-approval-chain')), request('LOW', 500));
+    const run = startRun(example('policycortex-approval-chain'), request('LOW', 500));
 
     const told = decide(run, 'technical_review', techLead, 'approve', hour);
 
@@ -372,7 +316,7 @@ describe('policycortex approval chain', () => {
   });
 
   test('high risk and cost: technical, security, then both executives, with a reminder', () => {
-    const run = startRun(withWebhooks(example('policycortex-approval-chain')), request('CRITICAL', 250_000));
+    const run = startRun(example('policycortex-approval-chain'), request('CRITICAL', 250_000));
 
     decide(run, 'technical_review', techLead, 'approve', hour);
     expect(run.context.approvals?.security_review).toMatchObject({
