@@ -21,6 +21,7 @@ export {
   JiraStep,
   ServiceNowStep,
   PagerDutyStep,
+  QueryStep,
 } from './steps.ts';
 export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
 export { EmittedEvent, WorkflowDefinition } from './definition.ts';
@@ -129,3 +130,12 @@ export {
   relayRpcs,
 } from './relay.ts';
 export type { RelayConfigInput } from './relay.ts';
+export {
+  queryFilterKeys,
+  queryRpcs,
+  KriEventQuery,
+  QueriedKriEvent,
+  QueryFilterValue,
+  QueryOutput,
+} from './query.ts';
+export type { QuerySource } from './query.ts';

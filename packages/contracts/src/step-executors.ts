@@ -8,7 +8,7 @@
  */
 import type { StepKind } from './steps.ts';
 
-export type StepExecutor = 'relay' | 'kri-emitter' | 'interview';
+export type StepExecutor = 'relay' | 'kri-emitter' | 'interview' | 'runner';
 
 export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   webhook: 'relay',
@@ -21,6 +21,8 @@ export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   jira: 'relay',
   servicenow: 'relay',
   pagerduty: 'relay',
+  /** Reads of riskloop's own records: the runner consumes these commands like any executing service. */
+  query: 'runner',
 };
 
 /** The service that executes `kind`, if one does. */

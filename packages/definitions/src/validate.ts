@@ -3,7 +3,14 @@
  * fields. Every error names its path (`steps[2].approval.timeout`), so an author (or the interview's
  * LLM) can fix exactly that place.
  */
-import { durationMs, WorkflowDefinition, type FieldError, type Step } from '@riskloop/contracts';
+import {
+  durationMs,
+  queryFilterKeys,
+  QueryFilterValue,
+  WorkflowDefinition,
+  type FieldError,
+  type Step,
+} from '@riskloop/contracts';
 import { Cron } from 'croner';
 import { checkExpressions } from './expressions.ts';
 import { durationRules, outOfRange } from './limits.ts';
@@ -169,7 +176,31 @@ function checkStep(
         errors.push({ path: at('servicenow', 'sys_id'), message: 'a servicenow update needs sys_id' });
       }
       break;
+    case 'query':
+      checkQuery(step.query, at, errors);
+      break;
     default:
       break;
+  }
+}
+
+/** Runs and approvals filter on known fields only; KRI events also on their attributes. */
+function checkQuery(
+  query: Extract<Step, { type: 'query' }>['query'],
+  at: (...rest: (string | number)[]) => string,
+  errors: FieldError[],
+): void {
+  const known = queryFilterKeys[query.source];
+  for (const [key, value] of Object.entries(query.filter ?? {})) {
+    if (query.source !== 'kri_events' && !known.includes(key))
+      errors.push({
+        path: at('query', 'filter', key),
+        message: `${query.source} cannot be filtered by ${key}; use one of ${known.join(', ')}`,
+      });
+    if (!QueryFilterValue.safeParse(value).success)
+      errors.push({
+        path: at('query', 'filter', key),
+        message: 'a filter value is a string, number, boolean or a list of them',
+      });
   }
 }

@@ -56,7 +56,7 @@ export async function startProcess(name: string, options: StartOptions): Promise
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name} was not ready in time; output:\n${output.slice(-4000)}`)),
-      options.readyTimeoutMs ?? 30_000,
+      options.readyTimeoutMs ?? 90_000,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();

@@ -179,8 +179,8 @@ export function createEmitter(options: EmitterOptions) {
           await tx.execute(
             `insert into "kri_emitter"."emitted_events"
                (id, tenant_id, run_id, workflow_id, step_id, idempotency_key, event, kri, effect, amount,
-                definition_id, definition_version, emitted_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                definition_id, definition_version, attributes, emitted_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               r.id,
               tenant,
@@ -194,6 +194,7 @@ export function createEmitter(options: EmitterOptions) {
               r.amount,
               r.definitionId,
               r.definitionVersion,
+              JSON.stringify(input.attributes ?? {}),
               startedAt,
             ],
           );
@@ -210,21 +211,24 @@ export function createEmitter(options: EmitterOptions) {
          from "kri_emitter"."emitted_events" where tenant_id = ? and run_id = ? order by emitted_at, id`,
         [tenant, runId],
       );
-      return {
-        items: rows.map((r) => ({
-          id: r.id as string,
-          runId: r.run_id as string,
-          workflowId: r.workflow_id as string,
-          stepId: r.step_id as string,
-          event: r.event as string,
-          kri: r.kri as string,
-          effect: r.effect as KriEventRecord['effect'],
-          amount: r.amount === null ? null : Number(r.amount),
-          definitionId: r.definition_id as string,
-          definitionVersion: Number(r.definition_version),
-          emittedAt: new Date(r.emitted_at as string).toISOString(),
-        })),
-      };
+      return { items: rows.map(kriEventRecord) };
     },
+  };
+}
+
+/** An `emitted_events` row as the audit record the API shows. */
+export function kriEventRecord(r: Record<string, unknown>): KriEventRecord {
+  return {
+    id: r.id as string,
+    runId: r.run_id as string,
+    workflowId: r.workflow_id as string,
+    stepId: r.step_id as string,
+    event: r.event as string,
+    kri: r.kri as string,
+    effect: r.effect as KriEventRecord['effect'],
+    amount: r.amount === null ? null : Number(r.amount),
+    definitionId: r.definition_id as string,
+    definitionVersion: Number(r.definition_version),
+    emittedAt: new Date(r.emitted_at as string).toISOString(),
   };
 }

@@ -3,12 +3,13 @@
  * KRI event definitions, publishes `kri.update` events to the risk model, and records each for audit.
  */
 import { request, serve, startConsumer } from '@riskloop/bus';
-import { StepCommand, streams, subjects, triggerRpcs } from '@riskloop/contracts';
+import { queryRpcs, StepCommand, streams, subjects, triggerRpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import { createEmitter } from './emitter.ts';
 import type { Env } from './env.ts';
+import { queryKriEvents } from './query.ts';
 
 export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
@@ -27,12 +28,13 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
     schema: StepCommand,
     handle: (command) => emitter.handle(command),
   });
-  const server = serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) =>
-    emitter.runEvents(tenant, b.runId),
-  );
+  const servers = [
+    serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) => emitter.runEvents(tenant, b.runId)),
+    serve(bus, queryRpcs.kriEvents, (b, { tenant }) => queryKriEvents(orm, tenant, b)),
+  ];
   const stopReconciler = outbox.startReconciler();
   lifecycle.onShutdown('kri-emitter: work', async () => {
-    await server.stop();
+    for (const server of servers) await server.stop();
     await consumer.stop();
     await stopReconciler();
   });

@@ -1,11 +1,16 @@
-/** Start the runner on a booted runtime: the RUNS consumer, its RPCs, the timer and re-drive loops, the outbox. */
+/**
+ * Start the runner on a booted runtime: the RUNS consumer, the `query` step commands, its RPCs, the timer
+ * and re-drive loops, the outbox.
+ */
 import { serve, startConsumer } from '@riskloop/bus';
 import {
   eventTypes,
   rpcs,
   runnerRpcs,
   RunnerInbound,
+  StepCommand,
   streams,
+  subjects,
   type RunnerInbound as Inbound,
 } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
@@ -14,6 +19,7 @@ import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/r
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import { createMachineCache } from './machines.ts';
+import { createQueryStep } from './query-step.ts';
 import { createRunHost, type RunHost } from './run-host.ts';
 import { createRunQueries } from './run-queries.ts';
 
@@ -63,6 +69,14 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     maxDeliver: options.maxDeliver,
     handle: (event) => handle(host, event),
   });
+  const queryStep = createQueryStep({ orm, bus });
+  const queryConsumer = await startConsumer(bus, {
+    stream: streams.steps,
+    durable: 'runner-query',
+    filter: subjects.stepExecAll('query'),
+    schema: StepCommand,
+    handle: (command) => queryStep.handle(command),
+  });
   const servers = [
     serve(bus, rpcs.getRun, (body, { tenant }) => queries.getRun(tenant, body.runId)),
     serve(bus, runnerRpcs.cancelRun, (body, { tenant }) =>
@@ -98,6 +112,7 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
   lifecycle.onShutdown('runner: work', async () => {
     for (const server of servers) await server.stop();
     await consumer.stop();
+    await queryConsumer.stop();
     await stopTimers();
     await stopRedrive();
     await stopReconciler();

@@ -608,4 +608,28 @@ export const invalidDefinitions: [title: string, input: unknown, errors: FieldEr
     withSteps({ id: 'tell', type: 'notify', notify: { to: 'owner', message: 'hi', channel: 'sms' } }),
     [{ path: 'steps[0].notify.channel', message: 'expected one of slack, teams, email, pagerduty, webhook' }],
   ],
+  [
+    'a query of runs filtered by a field runs do not have',
+    withSteps({ id: 'report', type: 'query', query: { source: 'runs', filter: { colour: 'red' } } }),
+    [
+      {
+        path: 'steps[0].query.filter.colour',
+        message: 'runs cannot be filtered by colour; use one of status, workflow_id, workflow_version',
+      },
+    ],
+  ],
+  [
+    'a query filter value that is an object',
+    withSteps({
+      id: 'report',
+      type: 'query',
+      query: { source: 'kri_events', filter: { framework: { any: ['SOC2'] } } },
+    }),
+    [
+      {
+        path: 'steps[0].query.filter.framework',
+        message: 'a filter value is a string, number, boolean or a list of them',
+      },
+    ],
+  ],
 ];

@@ -36,9 +36,14 @@ export const EmittedKriEvent = defineEntity({
     amount: p.double().nullable(),
     definitionId: p.text(),
     definitionVersion: p.integer(),
+    /** The `emit_kri` step's attributes (e.g. `framework`): `query` steps filter on them. */
+    attributes: p.json<Record<string, unknown>>().default('{}'),
     emittedAt: p.datetime(),
   }),
-  indexes: [{ name: 'emitted_events_run_idx', properties: ['tenantId', 'runId'] }],
+  indexes: [
+    { name: 'emitted_events_run_idx', properties: ['tenantId', 'runId'] },
+    { name: 'emitted_events_time_idx', properties: ['tenantId', 'emittedAt'] },
+  ],
 });
 
 export const entities = [EmitResult, EmittedKriEvent, OutboxEntry];
