@@ -9,7 +9,7 @@ import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
-import { startLoop, type Logger } from '@riskloop/kit';
+import { metrics, startLoop, type Logger } from '@riskloop/kit';
 
 export interface OutboxMessage {
   subject: string;
@@ -118,6 +118,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     async send(messages) {
       if (messages.length === 0) return;
       const sent = await publishAll(messages);
+      metrics.outboxPublished.inc({ service: options.bus.service, path: 'after_commit' }, sent.length);
       try {
         await markSent(options.orm.em.fork(), sent);
       } catch (error) {
@@ -136,6 +137,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         );
         if (rows.length === 0) return 0;
         const sent = await publishAll(rows);
+        metrics.outboxPublished.inc({ service: options.bus.service, path: 'reconcile' }, sent.length);
         await markSent(tx, sent);
         return sent.length;
       });

@@ -16,7 +16,7 @@ import {
 } from '@riskloop/contracts';
 import type { DeliveryView } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { RiskloopError } from '@riskloop/kit';
+import { metrics, RiskloopError } from '@riskloop/kit';
 
 /** What performing a command came to. */
 export interface CallOutcome {
@@ -162,6 +162,9 @@ export function createDeliveries(options: DeliveryOptions) {
       const key = command.data.idempotencyKey;
       const outcome = await perform(command, { effects, record: (name, value) => record(key, name, value) });
       await complete(command, outcome, startedAt);
+      const labels = { service: bus.service, kind: command.data.kind };
+      metrics.deliveries.inc({ ...labels, outcome: outcome.ok ? 'succeeded' : 'failed' });
+      metrics.deliverySeconds.observe(labels, (Date.now() - startedAt.getTime()) / 1000);
     },
 
     /** A run's deliveries, oldest first, as the run view shows them: no request, response or credential. */
