@@ -10,13 +10,14 @@
  * runner killed mid-load. Prints a table, then JSON as the last line; the JSON is also written to
  * `bench/results/`.
  */
-import { runScript, startPlatform, startSink } from '@riskloop/testkit';
+import { repoRoot, runScript, startSink } from '@riskloop/testkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureCeilings } from './ceilings.ts';
 import { createTracker } from './drive.ts';
 import { measured, type Measured } from './measure.ts';
+import { startBenchPlatform } from './platform.ts';
 import { printReport, type BenchReport } from './report.ts';
 import { scaleOut } from './scale-out.ts';
 import { setUpTenants } from './workload.ts';
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     waiting: { type: 'boolean', default: false },
     'waiting-runs': { type: 'string' },
     'scale-out': { type: 'boolean', default: false },
+    /** Write a V8 CPU profile of every service process into this directory (node --cpu-prof). */
+    profile: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -45,15 +48,21 @@ const env = {
   TRIGGER_MAX_IN_FLIGHT: '1000000',
   METRICS_PORT: '0',
   RUNNER_CONCURRENCY: '64',
+  ...(values.profile
+    ? {
+        NODE_OPTIONS: `--import tsx --import ${repoRoot}bench/cpu-profile.ts`,
+        BENCH_PROFILE_DIR: values.profile,
+      }
+    : {}),
 };
 
 const started = Date.now();
 const sink = await startSink();
-const platform = await startPlatform({
-  services: ['registry', 'trigger-router', 'runner', 'relay', 'kri-emitter', 'gateway'],
+const platform = await startBenchPlatform(
+  ['registry', 'trigger-router', 'runner', 'relay', 'kri-emitter', 'gateway'],
   env,
-  allowTargets: [sink.url],
-});
+  [sink.url],
+);
 let report: BenchReport;
 try {
   log('measuring the machine ceilings');

@@ -4,7 +4,8 @@
  * events applied per runner instance, deliveries per relay from its /metrics), and effects lost or
  * duplicated (both must be 0).
  */
-import { startPlatform, startSink, type ServiceProcess } from '@riskloop/testkit';
+import { startSink, type ServiceProcess } from '@riskloop/testkit';
+import { startBenchPlatform } from './platform.ts';
 import { createTracker } from './drive.ts';
 import { setUpTenants } from './workload.ts';
 
@@ -41,12 +42,12 @@ export async function scaleOut(options: {
   log: (line: string) => void;
 }): Promise<ScaleOutReport> {
   const sink = await startSink();
-  const platform = await startPlatform({
-    services: ['registry', 'trigger-router', 'kri-emitter', 'gateway'],
+  const platform = await startBenchPlatform(
+    ['registry', 'trigger-router', 'kri-emitter', 'gateway'],
     // A killed runner's unacknowledged events come back after the ack wait: short, as in the chaos test.
-    env: { ...options.env, RUNNER_ACK_WAIT_MS: '2000', RUNNER_STALL_MS: '5000' },
-    allowTargets: [sink.url],
-  });
+    { ...options.env, RUNNER_ACK_WAIT_MS: '2000', RUNNER_STALL_MS: '5000' },
+    [sink.url],
+  );
   try {
     const runners = [await platform.start('runner'), await platform.start('runner')];
     const relays = [await platform.start('relay'), await platform.start('relay')];

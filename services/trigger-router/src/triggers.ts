@@ -148,6 +148,37 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
     return messages.length;
   };
 
+  /**
+   * Release coalescing: while a release for a tenant runs, further requests (every accepted breach and
+   * every finished run asks for one) join a single follow-up release instead of each taking the tenant's
+   * lock and counting in-flight runs again. A request still resolves only after a release that began
+   * after it: nothing queued is left behind.
+   */
+  const running = new Map<string, Promise<number>>();
+  const following = new Map<string, Promise<number>>();
+  const releaseFor = (tenant: string): Promise<number> => {
+    const run = release(tenant).finally(() => {
+      if (running.get(tenant) === run) running.delete(tenant);
+    });
+    running.set(tenant, run);
+    return run;
+  };
+  const requestRelease = (tenant: string): Promise<number> => {
+    const current = running.get(tenant);
+    if (!current) return releaseFor(tenant);
+    let next = following.get(tenant);
+    if (!next) {
+      next = current
+        .catch(() => 0)
+        .then(() => {
+          following.delete(tenant);
+          return running.get(tenant) ?? releaseFor(tenant);
+        });
+      following.set(tenant, next);
+    }
+    return next;
+  };
+
   const router = {
     release,
 
@@ -174,7 +205,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         return { fresh: true, runs: created };
       });
       if (result.fresh) await outbox.send(signals);
-      if (result.runs.size > 0) await release(tenant);
+      if (result.runs.size > 0) await requestRelease(tenant);
       return result;
     },
 
@@ -200,7 +231,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         if (!winner) throw RiskloopError.unavailable('trigger dedupe row vanished');
         return { runId: winner.runId, workflowId: run.workflowId, version: winner.version, created: false };
       }
-      await release(tenant);
+      await requestRelease(tenant);
       return { runId, workflowId: run.workflowId, version: run.version, created: true };
     },
 
@@ -212,7 +243,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
           `update ${table} set finished_at = now() where run_id = ? and tenant_id = ? and finished_at is null`,
           [finished.runId, tenant],
         );
-      await release(tenant);
+      await requestRelease(tenant);
     },
 
     async triggeredRun(tenant: string, runId: string) {
