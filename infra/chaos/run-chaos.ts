@@ -53,6 +53,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const platform = await startPlatform({
     services: ['registry', 'trigger-router', 'relay', 'gateway'],
     env: { RUNNER_ACK_WAIT_MS: '2000', RUNNER_STALL_MS: '4000', RUNNER_TIMER_POLL_MS: '200' },
+    // The relay's SSRF guard refuses private addresses unless allowed: the sink is one.
+    allowTargets: [sink.url],
   });
   try {
     return await chaos(platform, sink, options, log, started);

@@ -492,6 +492,8 @@ export function createRunHost(options: RunHostOptions) {
         );
         messages.push(...due.map(timerEvent));
         await outbox.stage(tx, messages);
+        for (const t of due)
+          metrics.timerLag.observe(service, Math.max(0, Date.now() - new Date(t.due_at).getTime()) / 1000);
       });
       await outbox.send(messages);
       return messages.length;
