@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureCeilings } from './ceilings.ts';
 import { createTracker } from './drive.ts';
-import { measured, type Measured } from './measure.ts';
+import { idleCpuMsPerSec, measured, type Measured } from './measure.ts';
 import { startBenchPlatform } from './platform.ts';
 import { printReport, type BenchReport } from './report.ts';
 import { scaleOut } from './scale-out.ts';
@@ -72,6 +72,7 @@ try {
   const tracker = createTracker(platform.testBus.bus, sink, tenants);
   // Warm-up: compiled machines, connection pools, JIT.
   const warm = await tracker.closedLoop('warm', Math.min(...levels), Math.min(50, runsPerLevel));
+  const idleCpu = await idleCpuMsPerSec(platform);
   const results: (Measured & { inFlight: number })[] = [];
   for (const inFlight of levels) {
     const total = Math.max(runsPerLevel, inFlight * 4);
@@ -98,6 +99,7 @@ try {
     machine: { cpus: cpus().length, node: process.version },
     quick,
     ceilings,
+    idleCpuMsPerSec: idleCpu,
     levels: results,
     halfLoad,
     best: {

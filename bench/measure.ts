@@ -73,3 +73,19 @@ export async function measured(platform: Platform, phase: () => Promise<Sample>)
     ),
   };
 }
+
+/**
+ * CPU milliseconds per second each service spends with no load (polling loops: timers, releases, outbox
+ * reconcilers, schedules). At low throughput this is a large share of the CPU per run.
+ */
+export async function idleCpuMsPerSec(platform: Platform, ms = 5_000): Promise<Record<string, number>> {
+  const processes = platform.processes.filter((p) => p.child.exitCode === null);
+  const before = new Map(processes.map((p) => [p, cpuMs(p.pid)]));
+  await new Promise((r) => setTimeout(r, ms));
+  const idle: Record<string, number> = {};
+  for (const p of processes) {
+    const used = cpuMs(p.pid) - (before.get(p) ?? 0);
+    idle[p.name] = Math.round(((idle[p.name] ?? 0) + used / (ms / 1000)) * 10) / 10;
+  }
+  return idle;
+}

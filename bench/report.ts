@@ -9,6 +9,8 @@ export interface BenchReport {
   machine: { cpus: number; node: string };
   quick: boolean;
   ceilings: Ceilings;
+  /** CPU ms per second each service uses with no load (polling loops). */
+  idleCpuMsPerSec: Record<string, number>;
   levels: (Measured & { inFlight: number })[];
   halfLoad: Measured & { perSecond: number };
   best: {
