@@ -24,6 +24,8 @@ export interface BusConnection {
   js: JetStreamClient;
   jsm: JetStreamManager;
   log: Logger;
+  /** The connection name (the service): the `service` label of its metrics. */
+  service: string;
   /** The real subject for a contract subject. */
   subject(subject: string): string;
   /** The contract subject for a real one (prefix removed). */
@@ -47,6 +49,7 @@ export async function connectBus(options: BusOptions): Promise<BusConnection> {
     js,
     jsm,
     log: options.log,
+    service: options.name,
     subject: (subject) => `${prefix}${subject}`,
     unprefix: (subject) => (prefix && subject.startsWith(prefix) ? subject.slice(prefix.length) : subject),
     streamName: (name) => (options.prefix ? `${options.prefix}_${name}` : name),

@@ -14,7 +14,7 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, type StreamSpec } from '@riskloop/contracts';
-import { describeError, isRiskloopError, RiskloopError } from '@riskloop/kit';
+import { describeError, isRiskloopError, metrics, onScrape, RiskloopError } from '@riskloop/kit';
 import type { z } from 'zod';
 import type { BusConnection } from './connect.ts';
 import { deadLetter } from './dead-letter.ts';
@@ -77,6 +77,12 @@ export async function startConsumer<S extends z.ZodType>(
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   const backoff = options.backoffMs ?? defaultBackoff;
+  const labels = { service: bus.service, consumer: options.durable };
+  const counted = (outcome: 'ack' | 'retry' | 'dead_letter') => metrics.messages.inc({ ...labels, outcome });
+  const stopLag = onScrape(async () => {
+    const info = await consumer.info(true);
+    metrics.consumerLag.set(labels, info.num_pending);
+  });
 
   const handleOne = async (msg: JsMsg): Promise<void> => {
     const context: MessageContext = {
@@ -88,11 +94,15 @@ export async function startConsumer<S extends z.ZodType>(
     if (!decoded.ok) {
       await deadLetter(bus, msg, { stream: streamName, consumer: options.durable, reason: decoded.reason });
       msg.term();
+      counted('dead_letter');
+      metrics.deadLetters.inc(labels);
       return;
     }
+    const timer = metrics.messageSeconds.startTimer(labels);
     try {
       await options.handle(decoded.event, context);
       msg.ack();
+      counted('ack');
     } catch (error) {
       const terminal = isRiskloopError(error) && !error.retryable ? error : undefined;
       if (terminal || context.deliveryCount >= maxDeliver) {
@@ -102,13 +112,18 @@ export async function startConsumer<S extends z.ZodType>(
         bus.log.warn({ err: error, subject: context.subject }, 'message dead-lettered');
         await deadLetter(bus, msg, { stream: streamName, consumer: options.durable, reason });
         msg.term();
+        counted('dead_letter');
+        metrics.deadLetters.inc(labels);
       } else {
         bus.log.info(
           { err: error, subject: context.subject, delivery: context.deliveryCount },
           'message retried',
         );
         msg.nak(backoff(context.deliveryCount));
+        counted('retry');
       }
+    } finally {
+      timer();
     }
   };
 
@@ -140,6 +155,7 @@ export async function startConsumer<S extends z.ZodType>(
     done,
     async stop() {
       stopping = true;
+      stopLag();
       await messages.close();
       await done;
       await Promise.all(inFlight);

@@ -9,7 +9,7 @@ import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
-import { startLoop, type Logger } from '@riskloop/kit';
+import { metrics, startLoop, type Logger } from '@riskloop/kit';
 
 export interface OutboxMessage {
   subject: string;
@@ -31,6 +31,11 @@ export interface OutboxOptions {
 export interface Outbox {
   /** Insert rows inside the caller's transaction. */
   stage(em: EntityManager, messages: readonly OutboxMessage[]): Promise<void>;
+  /**
+   * The insert of `stage` as SQL to embed in a caller's statement (a CTE), inserting only when `where`
+   * holds, e.g. `exists (select 1 from updated)`: one round trip for a state change and its messages.
+   */
+  stageSql(messages: readonly OutboxMessage[], where: string): { sql: string; params: unknown[] };
   /** After the commit: publish and mark sent. Failures are logged; the reconciler retries them. */
   send(messages: readonly OutboxMessage[]): Promise<void>;
   /** Publish every unsent row older than the grace period, once. Returns how many were sent. */
@@ -87,6 +92,33 @@ export function createOutbox(options: OutboxOptions): Outbox {
     await em.execute(`update ${table} set sent_at = now() where id in (${placeholders})`, ids);
   };
 
+  /**
+   * Group commit of the sent marks: the ids of every `send` that finishes while one UPDATE runs go into
+   * the next one, so concurrent handlers share a statement and a commit instead of one each. `send` still
+   * resolves only once its rows are marked. A failed mark only costs a re-send by the reconciler
+   * (deduplicated by JetStream and by idempotent consumers).
+   */
+  let batch: { ids: string[]; done: Promise<void> } | undefined;
+  let lastFlush: Promise<void> = Promise.resolve();
+  const markSentSoon = (ids: string[]): Promise<void> => {
+    if (ids.length === 0) return Promise.resolve();
+    if (!batch) {
+      const next: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
+      next.done = lastFlush.then(async () => {
+        if (batch === next) batch = undefined;
+        try {
+          await markSent(options.orm.em.fork(), next.ids);
+        } catch (error) {
+          options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
+        }
+      });
+      lastFlush = next.done;
+      batch = next;
+    }
+    batch.ids.push(...ids);
+    return batch.done;
+  };
+
   const publishAll = async (messages: readonly OutboxMessage[]): Promise<string[]> => {
     const results = await Promise.allSettled(
       messages.map((m) => publishEvent(options.bus, m.subject, m.event, { msgId: m.event.id })),
@@ -115,14 +147,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await em.execute(`insert into ${table} (id, tenant_id, subject, event) values ${placeholders}`, params);
     },
 
+    stageSql(messages, where) {
+      const values = messages.map(() => '(?, ?, ?, ?::jsonb)').join(', ');
+      return {
+        sql: `insert into ${table} (id, tenant_id, subject, event)
+          select * from (values ${values}) as v(id, tenant_id, subject, event) where ${where} returning 1`,
+        params: messages.flatMap((m) => [m.event.id, m.event.tenantid, m.subject, JSON.stringify(m.event)]),
+      };
+    },
+
     async send(messages) {
       if (messages.length === 0) return;
       const sent = await publishAll(messages);
-      try {
-        await markSent(options.orm.em.fork(), sent);
-      } catch (error) {
-        options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
-      }
+      metrics.outboxPublished.inc({ service: options.bus.service, path: 'after_commit' }, sent.length);
+      await markSentSoon(sent);
     },
 
     async reconcile() {
@@ -136,6 +174,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         );
         if (rows.length === 0) return 0;
         const sent = await publishAll(rows);
+        metrics.outboxPublished.inc({ service: options.bus.service, path: 'reconcile' }, sent.length);
         await markSent(tx, sent);
         return sent.length;
       });

@@ -9,3 +9,5 @@ export { signalReady } from './ready.ts';
 export { runMain } from './main.ts';
 export { startLoop } from './loop.ts';
 export type { LoopOptions } from './loop.ts';
+export { metrics, metricsRegistry, onScrape, serveMetrics } from './metrics.ts';
+export type { MetricsServer, MetricsServerOptions } from './metrics.ts';

@@ -8,6 +8,7 @@ import { connectBus, ensureStreams, serveHealth, type BusConnection } from '@ris
 import { streams } from '@riskloop/contracts';
 import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
 import { createLifecycle, createLogger, signalReady, type Lifecycle, type Logger } from '@riskloop/kit';
+import { startProcessMetrics } from './metrics.ts';
 import { randomUUID } from 'node:crypto';
 import type { CommonEnv } from './env.ts';
 
@@ -61,6 +62,7 @@ export async function bootService(options: BootOptions): Promise<Runtime | Runti
   });
   lifecycle.onShutdown(`${options.service}: nats`, () => bus.nc.drain());
   await ensureStreams(bus, Object.values(streams));
+  const metricsPort = await startProcessMetrics(options.env, lifecycle, log);
 
   const runtime: Runtime = {
     service: options.service,
@@ -71,7 +73,12 @@ export async function bootService(options: BootOptions): Promise<Runtime | Runti
     ready(details = {}) {
       const health = serveHealth(bus, options.service);
       lifecycle.onShutdown(`${options.service}: health`, () => health.stop());
-      signalReady(log, { service: options.service, instance: runtime.instanceId, ...details });
+      signalReady(log, {
+        service: options.service,
+        instance: runtime.instanceId,
+        ...(metricsPort === undefined ? {} : { metricsPort }),
+        ...details,
+      });
     },
   };
   if (!options.db) return runtime;

@@ -15,5 +15,9 @@ export const CommonEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Connections in this process's PostgreSQL pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Serve Prometheus metrics on `GET /metrics` at this port (0: any free port, in the ready line); unset: off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Interface for the metrics server. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 export type CommonEnv = z.infer<typeof CommonEnv>;

@@ -55,7 +55,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     // Services boot in parallel (each waits for nothing but PostgreSQL and NATS); the gateway last.
     const names = options.services ?? serviceNames;
-    await Promise.all(names.filter((n) => n !== 'gateway').map((n) => start(n)));
+    // allSettled: when one fails, the others still starting are waited for, so that all are stopped below.
+    const started = await Promise.allSettled(names.filter((n) => n !== 'gateway').map((n) => start(n)));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
     if (names.includes('gateway'))
       gatewayUrl = `http://127.0.0.1:${String((await start('gateway')).ready.port)}`;
   } catch (error) {

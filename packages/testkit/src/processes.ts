@@ -55,7 +55,12 @@ export async function startProcess(name: string, options: StartOptions): Promise
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`${name} was not ready in time; output:\n${output.slice(-4000)}`)),
+      () => {
+        // Not left running: a process that missed its start would hold connections and CPU after the test.
+        child.kill('SIGKILL');
+        reject(new Error(`${name} was not ready in time; output:\n${output.slice(-4000)}`));
+      },
+      // Generous: on a busy 2-core machine, several processes compiling TypeScript at once boot slowly.
       options.readyTimeoutMs ?? 90_000,
     );
     const onData = (chunk: Buffer) => {

@@ -16,7 +16,7 @@ import {
 } from '@riskloop/contracts';
 import type { DeliveryView } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { RiskloopError } from '@riskloop/kit';
+import { metrics, RiskloopError } from '@riskloop/kit';
 
 /** What performing a command came to. */
 export interface CallOutcome {
@@ -116,25 +116,28 @@ export function createDeliveries(options: DeliveryOptions) {
         data: result,
       }),
     };
-    const completed = await orm.em.fork().transactional(async (tx) => {
-      const rows = await tx.execute<{ idempotency_key: string }[]>(
-        `update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb,
+    // One statement: the delivery completes and its result is staged in the outbox together, or neither
+    // (another copy completed it first).
+    const staged = outbox.stageSql([message], 'exists (select 1 from d)');
+    const rows = await orm.em.fork().execute<{ completed: number }[]>(
+      `with d as (
+         update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb,
            finished_at = ?, destination = coalesce(?, destination)
-         where idempotency_key = ? and status = 'in_progress' returning idempotency_key`,
-        [
-          outcome.ok ? 'succeeded' : 'failed',
-          outcome.tries,
-          JSON.stringify(outcome.output ?? null),
-          outcome.error ? JSON.stringify(outcome.error) : null,
-          finishedAt,
-          outcome.destination ?? null,
-          data.idempotencyKey,
-        ],
-      );
-      if (rows.length === 0) return false;
-      await outbox.stage(tx, [message]);
-      return true;
-    });
+         where idempotency_key = ? and status = 'in_progress' returning 1
+       ), o as (${staged.sql})
+       select (select count(*) from d)::int as completed`,
+      [
+        outcome.ok ? 'succeeded' : 'failed',
+        outcome.tries,
+        JSON.stringify(outcome.output ?? null),
+        outcome.error ? JSON.stringify(outcome.error) : null,
+        finishedAt,
+        outcome.destination ?? null,
+        data.idempotencyKey,
+        ...staged.params,
+      ],
+    );
+    const completed = (rows[0]?.completed ?? 0) > 0;
     if (completed) await outbox.send([message]);
   };
 
@@ -162,6 +165,9 @@ export function createDeliveries(options: DeliveryOptions) {
       const key = command.data.idempotencyKey;
       const outcome = await perform(command, { effects, record: (name, value) => record(key, name, value) });
       await complete(command, outcome, startedAt);
+      const labels = { service: bus.service, kind: command.data.kind };
+      metrics.deliveries.inc({ ...labels, outcome: outcome.ok ? 'succeeded' : 'failed' });
+      metrics.deliverySeconds.observe(labels, (Date.now() - startedAt.getTime()) / 1000);
     },
 
     /** A run's deliveries, oldest first, as the run view shows them: no request, response or credential. */

@@ -13,6 +13,21 @@ export function effectsOf(actions: readonly { type: string; params?: unknown }[]
   return actions.filter((a) => a.type === 'effect').map((a) => a.params as Effect);
 }
 
+/** Effects that write rows besides the outbox (timers, approvals, waits). */
+export const storesRows = (effects: readonly Effect[]) =>
+  effects.some((e) => e.type !== 'dispatch' && e.type !== 'notify');
+
+/** The outbox messages of `dispatch` and `notify` effects (no database). */
+export function commandsOf(run: RunRef, effects: readonly Effect[]): OutboxMessage[] {
+  return effects.flatMap((effect) =>
+    effect.type === 'dispatch'
+      ? [stepCommand(run, effect)]
+      : effect.type === 'notify'
+        ? [notifyCommand(run, effect)]
+        : [],
+  );
+}
+
 export async function carryOut(
   tx: EntityManager,
   run: RunRef,

@@ -20,11 +20,11 @@ import {
   type RunView,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { RiskloopError } from '@riskloop/kit';
+import { metrics, RiskloopError } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { initialTransition, transition } from 'xstate';
 import { toApprovalView, type ApprovalRow } from './approval-views.ts';
-import { carryOut, effectsOf } from './effects.ts';
+import { carryOut, commandsOf, effectsOf, storesRows } from './effects.ts';
 import {
   approverFor,
   type Decision,
@@ -34,6 +34,7 @@ import {
 } from './machine/index.ts';
 import type { MachineCache } from './machines.ts';
 import { statusOf, toRunView, type RunRow } from './run-view.ts';
+import { writeStart, writeTransition } from './run-writes.ts';
 import { pendingDispatches, stepCommand, type RunRef } from './step-commands.ts';
 
 export interface RunHostOptions {
@@ -57,8 +58,37 @@ interface Applied {
 /** Does the run wait on another service (a dispatched step), so that silence means something was lost? */
 const awaitsDispatch = (context: RunContext) => pendingDispatches(context).length > 0;
 
+/** Conflicting writers of one run (parallel branches finishing together) retry this often in-process. */
+const casAttempts = 20;
+
 export function createRunHost(options: RunHostOptions) {
   const { orm, outbox, machines, instanceId, stallMs } = options;
+  const service = { service: 'runner' };
+  /** Versions this process has pinned (stored in workflow_versions): later starts skip the insert. */
+  const pinned = new Set<string>();
+
+  /** Metrics of one applied event (after its commit). */
+  const counted = (
+    eventType: string,
+    before: string,
+    after: string,
+    messages: readonly OutboxMessage[],
+    runEvent?: RunEvent,
+  ) => {
+    metrics.runEvents.inc({ ...service, type: eventType });
+    if (before === 'running' && after !== 'running') metrics.runsFinished.inc({ ...service, status: after });
+    for (const m of messages)
+      if (m.event.type === eventTypes.stepExec)
+        metrics.stepsDispatched.inc({ ...service, kind: (m.event.data as { kind: string }).kind });
+    if (runEvent && (runEvent.type === 'step.succeeded' || runEvent.type === 'step.failed')) {
+      const startedAt = (runEvent as { startedAt?: string }).startedAt;
+      if (startedAt)
+        metrics.stepSeconds.observe(
+          { ...service, outcome: runEvent.type === 'step.succeeded' ? 'succeeded' : 'failed' },
+          Math.max(0, Date.now() - Date.parse(startedAt)) / 1000,
+        );
+    }
+  };
 
   const pinnedDefinition = (em: EntityManager, workflowId: string, version: number) => async () => {
     const rows = await em.execute<{ definition: unknown }[]>(
@@ -152,21 +182,83 @@ export function createRunHost(options: RunHostOptions) {
     return { row, context: next.context, status };
   };
 
-  /** Apply an event from the bus to its run, in its own transaction. */
-  const applyEvent = async (
+  /** Apply an event to its run in a transaction that holds the run's row lock (transitions that write rows). */
+  const applyEventLocked = async (
     tenant: string,
     runId: string,
     event: { id: string; type: string },
     runEvent: RunEvent,
   ): Promise<void> => {
     const messages: OutboxMessage[] = [];
-    await orm.em.fork().transactional(async (tx) => {
+    const applied = await orm.em.fork().transactional(async (tx) => {
       const row = await lockRun(tx, tenant, runId);
       if (!row) throw RiskloopError.poison(`event ${event.id} (${event.type}) is for unknown run ${runId}`);
-      await applyLocked(tx, row, event, runEvent, messages);
+      const result = await applyLocked(tx, row, event, runEvent, messages);
       await outbox.stage(tx, messages);
+      return result;
     });
+    if (applied) counted(event.type, applied.row.status, applied.status, messages, runEvent);
     await outbox.send(messages);
+  };
+
+  /**
+   * Apply an event from the bus to its run. Most transitions (a step's result, the next step's command)
+   * are written by one statement (run-writes.ts): read the run, compute the transition, compare-and-swap.
+   * A transition that also writes timer, approval or wait rows takes the locked transaction.
+   */
+  const applyEvent = async (
+    tenant: string,
+    runId: string,
+    event: { id: string; type: string },
+    runEvent: RunEvent,
+  ): Promise<void> => {
+    for (let attempt = 1; attempt <= casAttempts; attempt += 1) {
+      const em = orm.em.fork();
+      const [row] = await em.execute<LockedRun[]>(
+        `select id, tenant_id, workflow_id, workflow_version, status, snapshot, version, created_at, updated_at, finished_at
+         from "runner"."runs" where id = ? and tenant_id = ?`,
+        [runId, tenant],
+      );
+      if (!row) throw RiskloopError.poison(`event ${event.id} (${event.type}) is for unknown run ${runId}`);
+      const { machine, definition } = await machines.get(
+        row.workflow_id,
+        row.workflow_version,
+        pinnedDefinition(em, row.workflow_id, row.workflow_version),
+      );
+      const run: RunRef = { tenant, runId, workflowId: row.workflow_id, definition };
+      const current = machine.resolveState(row.snapshot as Parameters<RunMachine['resolveState']>[0]);
+      const [next, actions] = transition(machine, current, runEvent);
+      const effects = effectsOf(actions);
+      if (storesRows(effects)) return applyEventLocked(tenant, runId, event, runEvent);
+      const status = statusOf(next.value);
+      const changed = next !== current;
+      const finishing = changed && status !== 'running' && row.status === 'running';
+      const messages = changed
+        ? [...commandsOf(run, effects), ...(finishing ? [finishedMessage(run, status)] : [])]
+        : [];
+      const result = await writeTransition(em, outbox, {
+        tenant,
+        runId,
+        version: row.version,
+        event,
+        from: current.value,
+        to: next.value,
+        snapshot: changed ? persist(next) : undefined,
+        status: changed ? status : row.status,
+        finished: status !== 'running',
+        awaitsDispatch: status === 'running' && awaitsDispatch(next.context),
+        stallMs,
+        instanceId,
+        messages,
+      });
+      if (result === 'seen') return;
+      if (result === 'written') {
+        counted(event.type, row.status, changed ? status : row.status, messages, runEvent);
+        await outbox.send(messages);
+        return;
+      }
+    }
+    throw RiskloopError.unavailable(`run ${runId} kept changing; event ${event.id} will be retried`);
   };
 
   return {
@@ -185,9 +277,41 @@ export function createRunHost(options: RunHostOptions) {
       });
       const status = statusOf(snapshot.value);
       const run: RunRef = { tenant, runId, workflowId, definition };
+      const effects = effectsOf(actions);
+      if (!storesRows(effects)) {
+        const key = `${workflowId}@${version}`;
+        const messages = [
+          ...commandsOf(run, effects),
+          ...(status !== 'running' ? [finishedMessage(run, status)] : []),
+        ];
+        const created = await writeStart(orm.em.fork(), outbox, {
+          tenant,
+          runId,
+          workflowId,
+          version,
+          definition: pinned.has(key) ? undefined : definition,
+          event,
+          to: snapshot.value,
+          snapshot: persist(snapshot),
+          status,
+          finished: status !== 'running',
+          awaitsDispatch: status === 'running' && awaitsDispatch(snapshot.context),
+          stallMs,
+          instanceId,
+          messages,
+        });
+        pinned.add(key);
+        if (!created) return;
+        metrics.runsStarted.inc(service);
+        counted(event.type, 'running', status, messages);
+        await outbox.send(messages);
+        return;
+      }
       const messages: OutboxMessage[] = [];
+      let created = false;
       await orm.em.fork().transactional(async (tx) => {
         if (!(await recordEvent(tx, run, event, undefined, snapshot.value))) return;
+        created = true;
         await tx.execute(
           `insert into "runner"."workflow_versions" (workflow_id, version, tenant_id, definition)
            values (?, ?, ?, ?::jsonb) on conflict do nothing`,
@@ -210,10 +334,14 @@ export function createRunHost(options: RunHostOptions) {
             stallMs,
           ],
         );
-        messages.push(...(await carryOut(tx, run, effectsOf(actions))));
+        messages.push(...(await carryOut(tx, run, effects)));
         if (status !== 'running') messages.push(finishedMessage(run, status));
         await outbox.stage(tx, messages);
       });
+      if (created) {
+        metrics.runsStarted.inc(service);
+        counted(event.type, 'running', status, messages);
+      }
       await outbox.send(messages);
     },
 
@@ -364,6 +492,8 @@ export function createRunHost(options: RunHostOptions) {
         );
         messages.push(...due.map(timerEvent));
         await outbox.stage(tx, messages);
+        for (const t of due)
+          metrics.timerLag.observe(service, Math.max(0, Date.now() - new Date(t.due_at).getTime()) / 1000);
       });
       await outbox.send(messages);
       return messages.length;

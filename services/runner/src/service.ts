@@ -14,7 +14,7 @@ import {
   type RunnerInbound as Inbound,
 } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
-import { startLoop } from '@riskloop/kit';
+import { metrics, onScrape, startLoop } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
@@ -90,6 +90,18 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
       host.decide(tenant, body.approvalId, body.caller, body),
     ),
   ];
+  const stopRunGauge = onScrape(async () => {
+    const rows = await orm.em
+      .fork()
+      .execute<{ status: string; n: string }[]>(
+        `select status, count(*) as n from "runner"."runs" group by status`,
+      );
+    for (const status of ['running', 'succeeded', 'failed', 'cancelled'])
+      metrics.runsByStatus.set(
+        { service: 'runner', status },
+        Number(rows.find((r) => r.status === status)?.n ?? 0),
+      );
+  });
   const stopReconciler = outbox.startReconciler();
   const stopTimers = startLoop({
     name: 'durable timers',
@@ -110,6 +122,7 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     },
   });
   lifecycle.onShutdown('runner: work', async () => {
+    stopRunGauge();
     for (const server of servers) await server.stop();
     await consumer.stop();
     await queryConsumer.stop();

@@ -47,7 +47,11 @@ export function createInbound(options: InboundOptions) {
     knownTenants.set(tenant, Date.now() + 60_000);
   };
 
+  // Positive answers only, for a few seconds: a burst of breaches of one KRI asks the registry once.
+  const knownKris = new Map<string, number>();
   const checkKri = async (tenant: string, kri: string) => {
+    const key = `${tenant}\u0000${kri}`;
+    if ((knownKris.get(key) ?? 0) > Date.now()) return;
     try {
       await request(bus, triggerRpcs.getKri, tenant, { kriId: kri });
     } catch (error) {
@@ -55,6 +59,8 @@ export function createInbound(options: InboundOptions) {
         throw RiskloopError.poison(`unknown KRI ${kri} for tenant ${tenant}`);
       throw error;
     }
+    if (knownKris.size > 10_000) knownKris.clear();
+    knownKris.set(key, Date.now() + 5_000);
   };
 
   const accept = async (

@@ -148,6 +148,37 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
     return messages.length;
   };
 
+  /**
+   * Release coalescing: while a release for a tenant runs, further requests (every accepted breach and
+   * every finished run asks for one) join a single follow-up release instead of each taking the tenant's
+   * lock and counting in-flight runs again. A request still resolves only after a release that began
+   * after it: nothing queued is left behind.
+   */
+  const running = new Map<string, Promise<number>>();
+  const following = new Map<string, Promise<number>>();
+  const releaseFor = (tenant: string): Promise<number> => {
+    const run = release(tenant).finally(() => {
+      if (running.get(tenant) === run) running.delete(tenant);
+    });
+    running.set(tenant, run);
+    return run;
+  };
+  const requestRelease = (tenant: string): Promise<number> => {
+    const current = running.get(tenant);
+    if (!current) return releaseFor(tenant);
+    let next = following.get(tenant);
+    if (!next) {
+      next = current
+        .catch(() => 0)
+        .then(() => {
+          following.delete(tenant);
+          return running.get(tenant) ?? releaseFor(tenant);
+        });
+      following.set(tenant, next);
+    }
+    return next;
+  };
+
   const router = {
     release,
 
@@ -162,19 +193,48 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
       runs: readonly RunToStart[],
     ): Promise<{ fresh: boolean; runs: Map<string, string> }> {
       const signals = event.signal ? [signalMessage(tenant, event.signal, event)] : [];
-      const result = await orm.em.fork().transactional(async (tx) => {
-        const seen = await tx.execute<{ source_id: string }[]>(
-          `insert into "trigger_router"."received_events" (tenant_id, source_id, kind, type, received_at)
-           values (?, ?, ?, ?, now()) on conflict do nothing returning source_id`,
-          [tenant, `${event.kind}:${event.sourceId}`, event.kind, event.signal?.eventType ?? event.kind],
-        );
-        if (seen.length === 0) return { fresh: false, runs: new Map<string, string>() };
-        const created = await queue(tx, tenant, trigger, runs);
-        await outbox.stage(tx, signals);
-        return { fresh: true, runs: created };
+      // One statement: the event is recorded, its runs queued and its signal staged together, or, when the
+      // event was seen before, nothing is written.
+      const queued = runs.map((run) => {
+        const runId = randomUUID();
+        const start: RunStart = { runId, ...run, trigger };
+        return [runId, run.workflowId, run.version, JSON.stringify(start)];
       });
+      const staged = outbox.stageSql(signals, 'exists (select 1 from e)');
+      const [row] = await orm.em
+        .fork()
+        .execute<{ fresh: number; runs: { run_id: string; workflow_id: string }[] }[]>(
+          `with e as (
+           insert into "trigger_router"."received_events" (tenant_id, source_id, kind, type, received_at)
+           values (?, ?, ?, ?, now()) on conflict do nothing returning 1
+         )${
+           queued.length === 0
+             ? ''
+             : `, q as (
+           insert into ${table} (run_id, tenant_id, source_id, source_type, workflow_id, version, created_at, start)
+           select v.run_id::uuid, ?, ?, ?, v.workflow_id::uuid, v.version::int, now(), v.start::jsonb
+           from (values ${queued.map(() => '(?, ?, ?, ?)').join(', ')}) as v(run_id, workflow_id, version, start)
+           where exists (select 1 from e)
+           on conflict (tenant_id, source_id, workflow_id) do nothing returning run_id, workflow_id
+         )`
+         }${signals.length === 0 ? '' : `, o as (${staged.sql})`}
+         select (select count(*) from e)::int as fresh,
+           ${queued.length === 0 ? `'[]'::json` : `coalesce((select json_agg(q) from q), '[]'::json)`} as runs`,
+          [
+            tenant,
+            `${event.kind}:${event.sourceId}`,
+            event.kind,
+            event.signal?.eventType ?? event.kind,
+            ...(queued.length === 0 ? [] : [tenant, trigger.sourceId, trigger.type, ...queued.flat()]),
+            ...(signals.length === 0 ? [] : staged.params),
+          ],
+        );
+      const result = {
+        fresh: (row?.fresh ?? 0) > 0,
+        runs: new Map((row?.runs ?? []).map((r) => [r.workflow_id, r.run_id])),
+      };
       if (result.fresh) await outbox.send(signals);
-      if (result.runs.size > 0) await release(tenant);
+      if (result.runs.size > 0) await requestRelease(tenant);
       return result;
     },
 
@@ -200,7 +260,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         if (!winner) throw RiskloopError.unavailable('trigger dedupe row vanished');
         return { runId: winner.runId, workflowId: run.workflowId, version: winner.version, created: false };
       }
-      await release(tenant);
+      await requestRelease(tenant);
       return { runId, workflowId: run.workflowId, version: run.version, created: true };
     },
 
@@ -212,7 +272,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
           `update ${table} set finished_at = now() where run_id = ? and tenant_id = ? and finished_at is null`,
           [finished.runId, tenant],
         );
-      await release(tenant);
+      await requestRelease(tenant);
     },
 
     async triggeredRun(tenant: string, runId: string) {

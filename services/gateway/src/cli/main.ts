@@ -1,6 +1,7 @@
 /**
  * `riskloop`: the operator's command line. `tenant create <name>` creates a tenant and prints its first
- * admin API key (stored only as a hash: it cannot be shown again).
+ * admin API key (stored only as a hash: it cannot be shown again); `workflow test` validates and dry-runs a
+ * definition offline; `metrics` scrapes and summarises services' /metrics.
  */
 import { connectBus, request } from '@riskloop/bus';
 import { allTenants, relayRpcs, triggerRpcs } from '@riskloop/contracts';
@@ -10,7 +11,9 @@ import { CommonEnv } from '@riskloop/runtime';
 import { Command } from 'commander';
 import { database } from '../db/index.ts';
 import { createTenant } from '../tenants.ts';
+import { metricsCommand } from './metrics.ts';
 import { publishCommands } from './publish.ts';
+import { workflowTestCommand } from './workflow-test.ts';
 
 const program = new Command('riskloop').description('operate a riskloop platform');
 
@@ -39,6 +42,8 @@ tenant
   });
 
 publishCommands(program);
+workflowTestCommand(program);
+metricsCommand(program);
 const keys = program.command('keys').description('the master keys that wrap stored secrets');
 keys
   .command('rotate')
