@@ -21,6 +21,8 @@ export {
   JiraStep,
   ServiceNowStep,
   PagerDutyStep,
+  DocumentStep,
+  RemediationStep,
 } from './steps.ts';
 export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
 export { EmittedEvent, WorkflowDefinition } from './definition.ts';
@@ -129,3 +131,12 @@ export {
   relayRpcs,
 } from './relay.ts';
 export type { RelayConfigInput } from './relay.ts';
+export { ArtifactName, ArtifactView, artifactRpcs } from './artifacts.ts';
+export {
+  RemediationActionBody,
+  RemediationActionName,
+  RemediationActionView,
+  remediationRpcs,
+} from './remediation.ts';
+export type { RemediationActionInput } from './remediation.ts';
+export { EvidenceEntry, EvidencePack, evidenceFormat } from './evidence.ts';

@@ -21,6 +21,8 @@ export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   jira: 'relay',
   servicenow: 'relay',
   pagerduty: 'relay',
+  document: 'relay',
+  remediation: 'relay',
 };
 
 /** The service that executes `kind`, if one does. */
