@@ -5,6 +5,7 @@
  */
 import { durationMs, WorkflowDefinition, type FieldError, type Step } from '@riskloop/contracts';
 import { Cron } from 'croner';
+import { checkDocument } from './documents.ts';
 import { checkExpressions } from './expressions.ts';
 import { durationRules, outOfRange } from './limits.ts';
 import { definitionErrorMap, shapeErrors } from './messages.ts';
@@ -168,6 +169,9 @@ function checkStep(
       if (step.servicenow.action === 'update' && step.servicenow.sys_id === undefined) {
         errors.push({ path: at('servicenow', 'sys_id'), message: 'a servicenow update needs sys_id' });
       }
+      break;
+    case 'document':
+      checkDocument(step, at, errors);
       break;
     default:
       break;
