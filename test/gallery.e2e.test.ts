@@ -7,7 +7,7 @@
 import { usePlatform, waitFor } from '@riskloop/testkit';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 
 const e2e = usePlatform({ services: ['registry', 'trigger-router', 'runner', 'relay', 'gateway'] });
 
@@ -24,6 +24,37 @@ const sample = (file: string, suffix: string): Record<string, unknown> => {
 
 /** The examples call `*.example` hosts; here those calls go to a local sink instead. */
 const local = (yaml: string) => yaml.replace(/https?:\/\/[a-z0-9.-]+\.example(?=[/'"\s]|$)/g, e2e.sink.url);
+
+/**
+ * Remediation steps name actions the tenant registers first (a workflow naming an unregistered one is not
+ * saved): each action the examples use is registered against a webhook destination that is the sink.
+ */
+beforeAll(async () => {
+  const actions = new Set(
+    files.flatMap((f) =>
+      [...readFileSync(`${examples}${f}`, 'utf8').matchAll(/remediation:\s+action: ([a-z0-9_]+)/g)].map(
+        (m) => m[1]!,
+      ),
+    ),
+  );
+  const config = await api(
+    'PUT',
+    '/api/relay-config',
+    JSON.stringify({
+      destinations: { automation: { type: 'webhook', settings: { url: `${e2e.sink.url}/automation` } } },
+    }),
+  );
+  expect(config.status).toBe(200);
+  for (const action of actions) {
+    const put = await api(
+      'PUT',
+      `/api/remediation-actions/${action}`,
+      JSON.stringify({ destination: 'automation', path: `/${action}`, input_schema: { type: 'object' } }),
+    );
+    expect(put.status).toBe(201);
+  }
+  expect(actions.size).toBeGreaterThanOrEqual(3);
+});
 
 it.each(files)('%s: created, dry-run, activated and run through the API', async (file) => {
   const created = await api(
