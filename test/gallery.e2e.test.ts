@@ -41,7 +41,11 @@ beforeAll(async () => {
     'PUT',
     '/api/relay-config',
     JSON.stringify({
-      destinations: { automation: { type: 'webhook', settings: { url: `${e2e.sink.url}/automation` } } },
+      // Two webhook destinations, so that neither becomes the default of the examples' own webhook steps.
+      destinations: {
+        automation: { type: 'webhook', settings: { url: `${e2e.sink.url}/automation` } },
+        automation_standby: { type: 'webhook', settings: { url: `${e2e.sink.url}/standby` } },
+      },
     }),
   );
   expect(config.status).toBe(200);
