@@ -205,6 +205,15 @@ describe('the Draxis KRI loop', () => {
 describe('events from other systems', () => {
   it("policy.violation.created starts PolicyCortex's S3 remediation only when severity and resource type match", async () => {
     const tenant = await tenantId();
+    // The example's remediation action must be registered before the workflow can be saved.
+    await api('PUT', '/api/relay-config', {
+      destinations: { automation: { type: 'webhook', settings: { url: `${e2e.sink.url}/automation` } } },
+    });
+    const registered = await api('PUT', '/api/remediation-actions/aws_s3_disable_public_access', {
+      destination: 'automation',
+      input_schema: { type: 'object' },
+    });
+    expect(registered.status).toBe(201);
     const workflowId = await activate(
       readFileSync('examples/policycortex-s3-public-access.yaml', 'utf8'),
       'application/yaml',

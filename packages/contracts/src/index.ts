@@ -22,6 +22,8 @@ export {
   ServiceNowStep,
   PagerDutyStep,
   QueryStep,
+  DocumentStep,
+  RemediationStep,
 } from './steps.ts';
 export type { StepKind, StepParams, BranchStep, ParallelStep } from './steps.ts';
 export { EmittedEvent, WorkflowDefinition } from './definition.ts';
@@ -139,3 +141,12 @@ export {
   QueryOutput,
 } from './query.ts';
 export type { QuerySource } from './query.ts';
+export { ArtifactName, ArtifactView, artifactRpcs } from './artifacts.ts';
+export {
+  RemediationActionBody,
+  RemediationActionName,
+  RemediationActionView,
+  remediationRpcs,
+} from './remediation.ts';
+export type { RemediationActionInput } from './remediation.ts';
+export { EvidenceEntry, EvidencePack, evidenceFormat } from './evidence.ts';

@@ -170,6 +170,18 @@ export const DeliveryView = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
+/** A file a run's `document` step produced (kept by the relay). */
+export const ArtifactView = z.object({
+  name: z.string(),
+  stepId: z.string(),
+  mediaType: z.string(),
+  size: z.int().nonnegative(),
+  /** Hex SHA-256 of the bytes; also the download's ETag. */
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export type ArtifactView = z.infer<typeof ArtifactView>;
+
 export const DestinationTestResult = z.object({
   destination: z.string(),
   type: DestinationType,

@@ -23,6 +23,8 @@ export const stepExecutors: Partial<Record<StepKind, StepExecutor>> = {
   pagerduty: 'relay',
   /** Reads of riskloop's own records: the runner consumes these commands like any executing service. */
   query: 'runner',
+  document: 'relay',
+  remediation: 'relay',
 };
 
 /** The service that executes `kind`, if one does. */

@@ -202,11 +202,27 @@ const params = {
     model: z.string().max(200).optional(),
   }),
   document: z.strictObject({
-    /** The artifact's name, used by later steps' `attachments`. */
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/),
+    /** The document's name: its artifacts are `<name>.md`, `<name>.html`, `<name>.pdf`; later steps' `attachments` use it. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a document name is letters, digits, _ and -'),
     title: z.string().max(500).optional(),
-    /** Markdown with `{{ }}` templates. */
+    /**
+     * Markdown with `{{ }}` templates. A line `[[table:<name>]]` places a table of `tables`, a line
+     * `[[chart:<name>]]` a chart of `charts`.
+     */
     template: Text,
+    /** Tables by name: `rows` is a list of objects (usually `{{ steps.<id>.output.items }}`). */
+    tables: z
+      .record(
+        z.string().regex(/^[a-z0-9_]{1,63}$/),
+        z.strictObject({
+          rows: z.unknown(),
+          /** Which fields, in order; the first row's keys when omitted. */
+          columns: z.array(z.string().min(1).max(200)).max(50).optional(),
+        }),
+      )
+      .optional(),
+    /** Charts by name: a Vega-Lite spec (its `data.values` may be a template), rendered to SVG. */
+    charts: z.record(z.string().regex(/^[a-z0-9_]{1,63}$/), z.record(z.string(), z.unknown())).optional(),
     formats: z
       .array(z.enum(['markdown', 'html', 'pdf']))
       .min(1)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApprovalView } from './approvals.ts';
 import { WorkflowDefinition } from './definition.ts';
 import { KriEventRecord } from './kri.ts';
-import { DeliveryView } from './relay.ts';
+import { ArtifactView, DeliveryView } from './relay.ts';
 
 export const WorkflowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
@@ -71,6 +71,8 @@ export const RunView = z.object({
   kriEvents: z.array(KriEventRecord).optional(),
   /** The run's external effects, from the relay (added by the gateway). */
   deliveries: z.array(DeliveryView).optional(),
+  /** Files the run's `document` steps produced, from the relay (added by the gateway). */
+  artifacts: z.array(ArtifactView).optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 

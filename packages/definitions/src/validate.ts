@@ -12,6 +12,7 @@ import {
   type Step,
 } from '@riskloop/contracts';
 import { Cron } from 'croner';
+import { checkDocument } from './documents.ts';
 import { checkExpressions } from './expressions.ts';
 import { durationRules, outOfRange } from './limits.ts';
 import { definitionErrorMap, shapeErrors } from './messages.ts';
@@ -178,6 +179,9 @@ function checkStep(
       break;
     case 'query':
       checkQuery(step.query, at, errors);
+      break;
+    case 'document':
+      checkDocument(step, at, errors);
       break;
     default:
       break;

@@ -10,12 +10,16 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { problem, problemFromError } from './problem.ts';
 import type { GatewayEnv } from './routes/context.ts';
+import { createEvidenceKeys } from './evidence.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts';
 import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
 import { kriRoutes } from './routes/kris.ts';
 import { relayConfigRoutes } from './routes/relay-config.ts';
+import { remediationActionRoutes } from './routes/remediation-actions.ts';
 import { runRoutes } from './routes/runs.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
@@ -28,6 +32,8 @@ export interface AppOptions {
   /** Names of services that must answer for `/readyz` to say ready, and the check. */
   readiness: () => Promise<Record<string, boolean>>;
   maxBodyBytes?: number;
+  /** The seed of the tenants' evidence signing keys (unset: evidence packs answer 503). */
+  evidenceSeed?: Buffer | undefined;
 }
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
@@ -75,6 +81,9 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api', kriRoutes({ bus }));
   app.route('/api', webhookSecretRoutes({ bus }));
   app.route('/api/relay-config', relayConfigRoutes({ bus }));
+  app.route('/api/remediation-actions', remediationActionRoutes({ bus }));
+  app.route('/api', artifactRoutes({ bus }));
+  app.route('/api', evidenceRoutes({ bus, keys: createEvidenceKeys(options.evidenceSeed) }));
 
   return app;
 }

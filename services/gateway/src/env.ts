@@ -13,5 +13,16 @@ export const Env = CommonEnv.extend({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /**
+   * Seed of the tenants' evidence-pack signing keys (Ed25519, one per tenant, derived with HKDF): base64 of
+   * 32+ random bytes. Unset: the first RISKLOOP_MASTER_KEYS entry is the seed. Set it in production, and
+   * keep it: packs signed under a seed verify only with that seed's public keys.
+   */
+  RISKLOOP_EVIDENCE_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length >= 32, 'RISKLOOP_EVIDENCE_KEY must be base64 of 32+ bytes')
+    .optional(),
+  /** Master keys (see the relay); read here only as the fallback evidence seed. */
+  RISKLOOP_MASTER_KEYS: z.string().optional(),
 });
 export type Env = z.infer<typeof Env>;

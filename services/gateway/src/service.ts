@@ -8,6 +8,7 @@ import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import { evidenceSeed } from './evidence.ts';
 import { createReadiness } from './readiness.ts';
 import { Tenant } from './db/entities.ts';
 import { createAuthenticator } from './tenants.ts';
@@ -16,6 +17,7 @@ export interface GatewayOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
+  evidenceSeed?: Buffer | undefined;
 }
 
 /** Resolves with the port actually bound (0 picks a free one). */
@@ -28,6 +30,7 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     authenticate: createAuthenticator({ orm }),
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,
+    evidenceSeed: options.evidenceSeed,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
@@ -50,6 +53,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     port: env.PORT,
     host: env.HOST,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    evidenceSeed: evidenceSeed(env.RISKLOOP_EVIDENCE_KEY, env.RISKLOOP_MASTER_KEYS),
   });
   runtime.ready({ port });
 }

@@ -7,12 +7,13 @@ import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/r
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import { createKriCatalogue } from './kri.ts';
+import { createRemediationCheck } from './remediation-check.ts';
 import { createRegistry, parseDefinition } from './workflows.ts';
 
 export function startRegistry(runtime: RuntimeWithDb): void {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'registry', bus, log });
-  const registry = createRegistry({ orm, outbox });
+  const registry = createRegistry({ orm, outbox, check: createRemediationCheck(bus) });
   const kris = createKriCatalogue(orm);
   const servers = [
     serve(bus, triggerRpcs.listActiveWorkflows, (b) => registry.listActive(b.after, b.limit)),

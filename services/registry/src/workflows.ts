@@ -32,6 +32,8 @@ export type Provenance = { interviewId: string } & Record<string, unknown>;
 export interface RegistryOptions {
   orm: MikroORM;
   outbox: Outbox;
+  /** Rules that need another service (registered remediation actions); throws to refuse the save. */
+  check?: (tenant: string, definition: WorkflowDefinition) => Promise<void>;
 }
 
 export interface ListFilter {
@@ -56,6 +58,7 @@ export function parseDefinition(input: unknown): WorkflowDefinition {
 
 export function createRegistry(options: RegistryOptions) {
   const { orm, outbox } = options;
+  const check = options.check ?? (() => Promise.resolve());
 
   const load = async (em: EntityManager, tenant: string, id: string) => {
     const workflow = await em.findOne(Workflow, { id, tenantId: tenant });
@@ -162,6 +165,7 @@ export function createRegistry(options: RegistryOptions) {
       provenance?: Provenance,
     ): Promise<WorkflowView> {
       const definition = parseDefinition(input);
+      await check(tenant, definition);
       const id = randomUUID();
       const now = new Date();
       await mutate(async (tx) => {
@@ -226,6 +230,7 @@ export function createRegistry(options: RegistryOptions) {
       provenance?: Provenance,
     ): Promise<WorkflowView> {
       const definition = parseDefinition(input);
+      await check(tenant, definition);
       await mutate(async (tx) => {
         const workflow = await load(tx, tenant, id);
         if (workflow.status === 'archived') throw RiskloopError.conflict('an archived workflow is read-only');

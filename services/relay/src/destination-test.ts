@@ -53,6 +53,10 @@ export async function testDestination(
     call: (_name, effect) => effect(),
     usedDestination: () => undefined,
     owner: () => Promise.resolve(undefined),
+    run: () => Promise.reject(new Error('a destination test has no run')),
+    artifacts: options.artifacts,
+    artifactMaxBytes: options.artifactMaxBytes,
+    actions: options.actions,
   };
   const base = { destination: name, type };
   try {

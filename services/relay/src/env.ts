@@ -38,5 +38,11 @@ export const Env = CommonEnv.extend({
   RELAY_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
   /** A `Retry-After` longer than this fails the step instead of waiting. */
   RELAY_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Where run artifacts (documents) are kept: `postgres` (table relay.artifacts) or `filesystem`. */
+  RELAY_ARTIFACT_STORE: z.enum(['postgres', 'filesystem']).default('postgres'),
+  /** The folder of the `filesystem` artifact store. */
+  RELAY_ARTIFACT_DIR: z.string().default('./var/artifacts'),
+  /** Largest artifact, in bytes: a document over it fails its step (artifacts travel over NATS, 1 MB max). */
+  RELAY_ARTIFACT_MAX_BYTES: z.coerce.number().int().min(1_000).max(700_000).default(700_000),
 });
 export type Env = z.infer<typeof Env>;

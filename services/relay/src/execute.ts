@@ -5,20 +5,24 @@
  */
 import { request, type BusConnection } from '@riskloop/bus';
 import { rpcs, type StepCommand } from '@riskloop/contracts';
+import { document } from './connectors/document.ts';
 import { email } from './connectors/email.ts';
 import { jira } from './connectors/jira.ts';
 import { notify } from './connectors/notify.ts';
 import { pagerduty } from './connectors/pagerduty.ts';
+import { remediation } from './connectors/remediation.ts';
 import { servicenow } from './connectors/servicenow.ts';
 import { slack } from './connectors/slack.ts';
 import { teams } from './connectors/teams.ts';
 import { webhook } from './connectors/webhook.ts';
 import type { Connector, ConnectorContext } from './connectors/context.ts';
+import type { ArtifactStore } from './artifacts/store.ts';
 import type { CallOutcome, Claim } from './deliveries.ts';
 import type { AddressPolicy } from './net/address-policy.ts';
 import type { Http } from './net/http.ts';
 import { describeFailure, type Resilience } from './net/resilience.ts';
 import type { RelayConfigStore } from './relay-config.ts';
+import type { RemediationActions } from './remediation/actions.ts';
 
 export const connectors: Record<string, Connector> = {
   webhook,
@@ -29,6 +33,8 @@ export const connectors: Record<string, Connector> = {
   servicenow,
   pagerduty,
   notify,
+  document,
+  remediation,
 };
 
 /** The step kinds the relay consumes. */
@@ -40,6 +46,9 @@ export interface ExecutorOptions {
   policy: AddressPolicy;
   resilience: Resilience;
   bus: BusConnection;
+  artifacts: ArtifactStore;
+  artifactMaxBytes: number;
+  actions: RemediationActions;
 }
 
 /** The key that bounds concurrency per destination, known before the command is claimed. */
@@ -54,7 +63,7 @@ export function slotKey(command: StepCommand): string {
 }
 
 export function createExecutor(options: ExecutorOptions) {
-  const { store, http, policy, resilience, bus } = options;
+  const { store, http, policy, resilience, bus, artifacts, artifactMaxBytes, actions } = options;
 
   return async (command: StepCommand, claim: Claim): Promise<CallOutcome> => {
     const { data, tenantid: tenant } = command;
@@ -90,6 +99,10 @@ export function createExecutor(options: ExecutorOptions) {
         usedDestination: (name) => {
           destination = name;
         },
+        artifacts,
+        artifactMaxBytes,
+        actions,
+        run: () => request(bus, rpcs.getRun, tenant, { runId: data.runId }),
         owner: async () => {
           const run = await request(bus, rpcs.getRun, tenant, { runId: data.runId });
           const version = await request(bus, rpcs.getVersion, tenant, {

@@ -1,9 +1,18 @@
 /** Start the relay on a booted runtime: one consumer per step kind it executes, and its RPC methods. */
 import { serve, startConsumer, type RpcServer } from '@riskloop/bus';
-import { relayRpcs, StepCommand, streams, subjects } from '@riskloop/contracts';
+import {
+  artifactRpcs,
+  relayRpcs,
+  remediationRpcs,
+  StepCommand,
+  streams,
+  subjects,
+} from '@riskloop/contracts';
 import { createKeyring, parseMasterKeys } from '@riskloop/crypto';
 import { createOutbox, pgDataKeyStore } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
+import { fsArtifactStore } from './artifacts/fs-store.ts';
+import { pgArtifactStore } from './artifacts/store.ts';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import { createDeliveries } from './deliveries.ts';
@@ -13,6 +22,8 @@ import { createAddressPolicy } from './net/address-policy.ts';
 import { createHttp } from './net/http.ts';
 import { createResilience } from './net/resilience.ts';
 import { createRelayConfigStore } from './relay-config.ts';
+import { createRemediationActions } from './remediation/actions.ts';
+import { RiskloopError } from '@riskloop/kit';
 
 export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
@@ -31,7 +42,21 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
     breakerHalfOpenMs: env.RELAY_BREAKER_HALF_OPEN_MS,
   });
   const store = createRelayConfigStore({ orm, keyring, policy });
-  const executorOptions: ExecutorOptions = { store, http, policy, resilience, bus };
+  const artifacts =
+    env.RELAY_ARTIFACT_STORE === 'filesystem'
+      ? fsArtifactStore(env.RELAY_ARTIFACT_DIR)
+      : pgArtifactStore(orm);
+  const actions = createRemediationActions(orm, store);
+  const executorOptions: ExecutorOptions = {
+    store,
+    http,
+    policy,
+    resilience,
+    bus,
+    artifacts,
+    artifactMaxBytes: env.RELAY_ARTIFACT_MAX_BYTES,
+    actions,
+  };
   const perform = createExecutor(executorOptions);
 
   const consumers = await Promise.all(
@@ -66,6 +91,28 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
       items: await deliveries.list(tenant, body.runId),
     })),
     serve(bus, relayRpcs.rotateKeys, () => keyring.rotate()),
+    serve(bus, artifactRpcs.listArtifacts, async (b, { tenant }) => ({
+      items: await artifacts.list(tenant, b.runId),
+    })),
+    serve(bus, artifactRpcs.getArtifact, async (b, { tenant }) => {
+      const found = await artifacts.get(tenant, b.runId, b.name);
+      if (!found) throw RiskloopError.notFound('artifact', b.name);
+      const { content, ...view } = found;
+      return { ...view, content: content.toString('base64') };
+    }),
+    serve(bus, remediationRpcs.putRemediationAction, (b, { tenant }) =>
+      actions.put(tenant, b.name, b.body, b.actor),
+    ),
+    serve(bus, remediationRpcs.getRemediationAction, (b, { tenant }) => actions.get(tenant, b.name)),
+    serve(bus, remediationRpcs.listRemediationActions, async (_b, { tenant }) => ({
+      items: await actions.list(tenant),
+    })),
+    serve(bus, remediationRpcs.deleteRemediationAction, async (b, { tenant }) => ({
+      deleted: await actions.remove(tenant, b.name),
+    })),
+    serve(bus, remediationRpcs.checkRemediationActions, async (b, { tenant }) => ({
+      items: await actions.check(tenant, b.names),
+    })),
   ];
 
   const stopReconciler = outbox.startReconciler();

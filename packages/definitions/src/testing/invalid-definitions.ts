@@ -31,6 +31,11 @@ const approval = (params: Json, extra: Json = {}): Json => ({
   approval: { approvers: [{ role: 'risk_owner' }], ...params },
   ...extra,
 });
+const doc = (params: Json): Json => ({
+  id: 'report',
+  type: 'document',
+  document: { name: 'report', template: '# Report', formats: ['pdf'], ...params },
+});
 const wait = (params: Json): Json => ({ id: 'pause', type: 'wait', wait: params });
 const branch = (id: string, cases: { if: string; steps: Json[] }[], extra: Json = {}): Json => ({
   id,
@@ -557,7 +562,7 @@ export const invalidDefinitions: [title: string, input: unknown, errors: FieldEr
       type: 'document',
       document: { name: 'evidence summary', template: '# Evidence' },
     }),
-    [{ path: 'steps[0].document.name', message: 'must match /^[A-Za-z0-9_.-]{1,200}$/' }],
+    [{ path: 'steps[0].document.name', message: 'a document name is letters, digits, _ and -' }],
   ],
   [
     'an unknown query source',
@@ -607,6 +612,47 @@ export const invalidDefinitions: [title: string, input: unknown, errors: FieldEr
     'a notify through a channel kind that does not exist',
     withSteps({ id: 'tell', type: 'notify', notify: { to: 'owner', message: 'hi', channel: 'sms' } }),
     [{ path: 'steps[0].notify.channel', message: 'expected one of slack, teams, email, pagerduty, webhook' }],
+  ],
+  [
+    'a document template with an unclosed {{',
+    withSteps(doc({ template: '# Report\n\nRuns: {{ trigger.count' })),
+    [{ path: 'steps[0].document.template', message: 'unclosed "{{" at offset 16: "{{ trigger.count"' }],
+  ],
+  [
+    'a document template that refers to an unknown step',
+    withSteps(doc({ template: 'Key: {{ steps.open_ticket.output.key }}' })),
+    [{ path: 'steps[0].document.template', message: 'refers to unknown step open_ticket' }],
+  ],
+  [
+    'a document template that places a chart the step does not define',
+    withSteps(doc({ template: '# Report\n[[chart:scores]]\n' })),
+    [
+      {
+        path: 'steps[0].document.template',
+        message: 'line 2 places chart scores, which is not in document.charts',
+      },
+    ],
+  ],
+  [
+    'a document chart with a mark Vega-Lite does not have',
+    withSteps(doc({ charts: { scores: { mark: 'pie', encoding: {} } } })),
+    [
+      {
+        path: 'steps[0].document.charts.scores',
+        message:
+          'unknown mark "pie"; one of arc, area, bar, boxplot, circle, errorband, errorbar, geoshape, image, line, point, rect, rule, square, text, tick, trail',
+      },
+    ],
+  ],
+  [
+    'a document chart that loads its data from a URL',
+    withSteps(doc({ charts: { scores: { data: { url: 'https://x.test/d.json' }, mark: 'bar' } } })),
+    [
+      {
+        path: 'steps[0].document.charts.scores',
+        message: 'spec.data.url: charts take inline data (data.values), never a URL',
+      },
+    ],
   ],
   [
     'a query of runs filtered by a field runs do not have',

@@ -10,6 +10,7 @@ export interface ReceivedMail {
   text: string;
   messageId: string;
   headers: Map<string, unknown>;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export interface SmtpFake {
@@ -58,6 +59,11 @@ export async function startSmtpFake(username = 'mailer', password = 'smtp-fake-p
             text: mail.text ?? '',
             messageId: mail.messageId ?? '',
             headers: mail.headers,
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: a.contentType,
+              content: a.content,
+            })),
           });
           callback();
         })

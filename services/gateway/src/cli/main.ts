@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { database } from '../db/index.ts';
 import { createTenant } from '../tenants.ts';
 import { metricsCommand } from './metrics.ts';
+import { evidenceCommands } from './evidence.ts';
 import { publishCommands } from './publish.ts';
 import { workflowTestCommand } from './workflow-test.ts';
 
@@ -44,6 +45,7 @@ tenant
 publishCommands(program);
 workflowTestCommand(program);
 metricsCommand(program);
+evidenceCommands(program);
 const keys = program.command('keys').description('the master keys that wrap stored secrets');
 keys
   .command('rotate')

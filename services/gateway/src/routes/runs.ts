@@ -1,6 +1,7 @@
 /** Starting runs and reading them. */
 import { request } from '@riskloop/bus';
 import {
+  artifactRpcs,
   relayRpcs,
   rpcs,
   RunQuery,
@@ -43,15 +44,17 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const runId = idParam(c, 'runId', 'run');
     const { tenantId } = c.get('principal');
     try {
-      const [run, deliveries, kriEvents] = await Promise.all([
+      const [run, deliveries, kriEvents, artifacts] = await Promise.all([
         request(bus, rpcs.getRun, tenantId, { runId }),
         runDeliveries(bus, tenantId, runId),
         kriEventsOf(bus, tenantId, runId),
+        artifactsOf(bus, tenantId, runId),
       ]);
       return respond(c, {
         ...run,
         ...(deliveries ? { deliveries } : {}),
         ...(kriEvents ? { kriEvents } : {}),
+        ...(artifacts ? { artifacts } : {}),
       });
     } catch (error) {
       if (!(isRiskloopError(error) && error.code === 'not_found')) throw error;
@@ -118,6 +121,16 @@ async function runDeliveries(
 ): Promise<DeliveryView[] | undefined> {
   try {
     return (await request(bus, relayRpcs.listDeliveries, tenantId, { runId })).items;
+  } catch (error) {
+    if (isRiskloopError(error) && error.code === 'unavailable') return undefined;
+    throw error;
+  }
+}
+
+/** The run's artifacts (documents) from the relay; omitted while the relay is away. */
+async function artifactsOf(bus: RouteDeps['bus'], tenantId: string, runId: string) {
+  try {
+    return (await request(bus, artifactRpcs.listArtifacts, tenantId, { runId })).items;
   } catch (error) {
     if (isRiskloopError(error) && error.code === 'unavailable') return undefined;
     throw error;

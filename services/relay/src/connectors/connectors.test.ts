@@ -128,7 +128,16 @@ beforeAll(async () => {
     breakerThreshold: 3,
     breakerHalfOpenMs: 60_000,
   });
-  perform = createExecutor({ store: storeWithConfig, http, policy, resilience, bus: undefined as never });
+  perform = createExecutor({
+    store: storeWithConfig,
+    http,
+    policy,
+    resilience,
+    bus: undefined as never,
+    artifacts: undefined as never,
+    artifactMaxBytes: 0,
+    actions: undefined as never,
+  });
   close = () => http.close();
 });
 

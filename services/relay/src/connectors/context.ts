@@ -1,10 +1,12 @@
 /** What every connector gets: the command, the tenant's config, guarded HTTP and the retrying caller. */
-import type { RelayConfigBody, StepExec } from '@riskloop/contracts';
+import type { RelayConfigBody, RunView, StepExec } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import type { z } from 'zod';
+import type { ArtifactStore } from '../artifacts/store.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import type { Http } from '../net/http.ts';
 import type { RelayConfigStore } from '../relay-config.ts';
+import type { RemediationActions } from '../remediation/actions.ts';
 
 export interface ConnectorContext {
   tenant: string;
@@ -23,6 +25,13 @@ export interface ConnectorContext {
   usedDestination(name: string): void;
   /** The owner of the run's workflow (`notify: { to: owner }`). */
   owner(): Promise<string | undefined>;
+  /** The run as the runner shows it (an approval check). */
+  run(): Promise<RunView>;
+  /** Run artifacts (documents), and the largest one allowed. */
+  artifacts: ArtifactStore;
+  artifactMaxBytes: number;
+  /** The tenant's registered remediation actions. */
+  actions: RemediationActions;
 }
 
 export type Connector = (input: Record<string, unknown>, context: ConnectorContext) => Promise<unknown>;

@@ -8,6 +8,7 @@ import { EmailStep } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import { resolveAttachments } from '../artifacts/attach.ts';
 import type { OpenDestination } from '../relay-config.ts';
 import { parseInput, type Connector, type ConnectorContext } from './context.ts';
 
@@ -16,6 +17,7 @@ export interface Mail {
   cc?: string[] | undefined;
   subject: string;
   text: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[] | undefined;
 }
 
 interface SmtpError extends Error {
@@ -55,6 +57,7 @@ export async function sendEmail(
           ...(mail.cc ? { cc: mail.cc } : {}),
           subject: mail.subject,
           text: mail.text,
+          ...(mail.attachments?.length ? { attachments: mail.attachments } : {}),
           messageId,
           headers: { 'x-riskloop-run': context.exec.runId },
         });
@@ -84,9 +87,20 @@ export const email: Connector = async (raw, context) => {
   const input = parseInput(Input, raw);
   const destination = (await context.store.open(context.tenant, context.config, 'email', input.destination))!;
   context.usedDestination(destination.name);
-  return sendEmail(
+  const files = await resolveAttachments(
+    context.artifacts,
+    context.tenant,
+    context.exec.runId,
+    input.attachments,
+  );
+  const attachments = files.map((f) => ({ filename: f.name, content: f.content, contentType: f.mediaType }));
+  const sent = await sendEmail(
     destination,
-    { to: input.to, cc: input.cc, subject: input.subject, text: input.body },
+    { to: input.to, cc: input.cc, subject: input.subject, text: input.body, attachments },
     context,
   );
+  return {
+    ...sent,
+    ...(files.length ? { attachments: files.map((f) => ({ name: f.name, sha256: f.sha256 })) } : {}),
+  };
 };

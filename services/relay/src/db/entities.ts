@@ -51,4 +51,36 @@ export const RelayConfig = defineEntity({
   }),
 });
 
-export const entities = [Delivery, RelayConfig, DataKeyEntry, OutboxEntry];
+/** A file a run's `document` step produced (the PostgreSQL artifact store). */
+export const Artifact = defineEntity({
+  name: 'Artifact',
+  tableName: 'artifacts',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    runId: p.uuid().primary(),
+    name: p.text().primary(),
+    stepId: p.text(),
+    mediaType: p.text(),
+    size: p.integer(),
+    /** Hex SHA-256 of `content`. */
+    sha256: p.text(),
+    content: p.blob(),
+    createdAt: p.datetime(),
+  }),
+});
+
+/** A tenant's registered remediation action (`RemediationActionBody`); never code, only an endpoint. */
+export const RemediationAction = defineEntity({
+  name: 'RemediationAction',
+  tableName: 'remediation_actions',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    name: p.text().primary(),
+    document: p.json<unknown>(),
+    version: p.integer(),
+    updatedBy: p.text(),
+    updatedAt: p.datetime(),
+  }),
+});
+
+export const entities = [Delivery, RelayConfig, Artifact, RemediationAction, DataKeyEntry, OutboxEntry];
