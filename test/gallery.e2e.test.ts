@@ -133,6 +133,14 @@ beforeAll(async () => {
     expect(registered.status, registered.text).toBe(201);
   }
   expect(actions.size).toBeGreaterThanOrEqual(3);
+  // The Draxis loop's "patch applied" decrements the KRI that breached.
+  expect((await e2e.api('PUT', '/api/kris/critical_cves_unpatched', { body: { name: 'CVEs' } })).status).toBe(
+    200,
+  );
+  const definition = await e2e.api('PUT', '/api/workflow-kri-definitions/patch-applied', {
+    body: { event: 'patch_applied', kri: 'critical_cves_unpatched', effect: 'decrement', amount: 1 },
+  });
+  expect(definition.status, definition.text).toBe(201);
 });
 
 const api = async (method: string, path: string, body?: string, type = 'application/json') =>
@@ -143,8 +151,11 @@ const sample = (file: string, suffix: string): Record<string, unknown> => {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
 };
 
-/** The examples call `*.example` hosts; here those calls go to a local sink instead. */
-const local = (yaml: string) => yaml.replace(/https?:\/\/[a-z0-9.-]+\.example(?=[/'"\s]|$)/g, e2e.sink.url);
+/** The examples call `*.example` hosts and the seeds' dashboard; here those calls go to a local sink. */
+const local = (yaml: string) =>
+  yaml
+    .replace(/https?:\/\/[a-z0-9.-]+\.example(?=[/'"\s]|$)/g, e2e.sink.url)
+    .replace(/https:\/\/dashboards\.company\.com(?=\/api\/)/g, e2e.sink.url);
 
 function* leaves(steps: readonly Step[]): Generator<Step> {
   for (const step of steps) {
@@ -164,6 +175,9 @@ function answerWebhooks(definition: WorkflowDefinition, outputs: Record<string, 
     const output = outputs[step.id] as { body?: unknown } | undefined;
     if (step.type === 'webhook' && output?.body !== undefined)
       bodies.set(new URL(step.webhook.url, e2e.sink.url).pathname, output.body);
+    const answer = (outputs[step.id] as { response?: unknown } | undefined)?.response;
+    if (step.type === 'remediation' && answer !== undefined)
+      bodies.set(`/automation/${step.remediation.action}`, answer);
   }
   e2e.sink.respond((request) => (bodies.has(request.path) ? { body: bodies.get(request.path) } : {}));
 }
