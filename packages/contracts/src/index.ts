@@ -129,3 +129,4 @@ export {
   relayRpcs,
 } from './relay.ts';
 export type { RelayConfigInput } from './relay.ts';
+export { TenantSettings, tenantSettingsRpcs } from './tenant-settings.ts';

@@ -8,7 +8,9 @@ import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
 import type { Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { roleGuard, type RouteRoles } from './access.ts';
 import { problem, problemFromError } from './problem.ts';
+import { accessMatrix } from './routes/access-matrix.ts';
 import type { GatewayEnv } from './routes/context.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
@@ -17,6 +19,7 @@ import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
 import { kriRoutes } from './routes/kris.ts';
 import { relayConfigRoutes } from './routes/relay-config.ts';
 import { runRoutes } from './routes/runs.ts';
+import { tenantSettingsRoutes } from './routes/tenant-settings.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
 
@@ -28,6 +31,8 @@ export interface AppOptions {
   /** Names of services that must answer for `/readyz` to say ready, and the check. */
   readiness: () => Promise<Record<string, boolean>>;
   maxBodyBytes?: number;
+  /** The role x route matrix (default: the one declared beside the routes). */
+  accessMatrix?: RouteRoles;
 }
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
@@ -64,6 +69,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     c.set('principal', await options.authenticate(c.req.header('authorization')));
     await next();
   });
+  // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
+  app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
 
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
@@ -75,6 +82,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api', kriRoutes({ bus }));
   app.route('/api', webhookSecretRoutes({ bus }));
   app.route('/api/relay-config', relayConfigRoutes({ bus }));
+  app.route('/api/tenant-settings', tenantSettingsRoutes({ bus }));
 
   return app;
 }

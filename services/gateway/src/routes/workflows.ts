@@ -5,6 +5,7 @@ import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { readBody, readObject, respond } from '../body.ts';
 import { idParam, intParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, authors, changers, type RouteRoles } from '../access.ts';
 
 /** `If-Match: "3"` -> 3: the version the caller edited. */
 function expectedVersion(header: string | undefined): number | undefined {
@@ -16,6 +17,22 @@ function expectedVersion(header: string | undefined): number | undefined {
     });
   return Number(match[1]);
 }
+
+/** Who may call each route below (deny by default: see access.ts). */
+export const workflowAccess: RouteRoles = {
+  'POST /': authors,
+  'GET /': anyone,
+  'POST /dry-run': ['admin', 'author', 'operator'],
+  'GET /:id': anyone,
+  'PUT /:id': authors,
+  'GET /:id/versions': anyone,
+  'GET /:id/versions/:n': anyone,
+  'GET /:id/change-log': anyone,
+  'POST /:id/activate': ['admin', 'author', 'approver'],
+  'POST /:id/pause': changers,
+  'POST /:id/archive': authors,
+  'POST /:id/dry-run': ['admin', 'author', 'operator'],
+};
 
 export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
