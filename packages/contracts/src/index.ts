@@ -77,7 +77,7 @@ export {
 } from './approvals.ts';
 export { TimerFired, RunSummary, RunQuery, RunHistoryEntry, runnerRpcs } from './runs.ts';
 export { rpc } from './rpc.ts';
-export { roles, Role, CreateApiKeyBody, ApiKeyView } from './principals.ts';
+export { roles, Role, CreateApiKeyBody, ApiKeyView, OidcConfigBody, OidcConfigView } from './principals.ts';
 export {
   InterviewStatus,
   InterviewMode,

@@ -18,6 +18,8 @@ import { interviewRoutes, interviewSettingsRoutes } from './routes/interviews.ts
 import { inboundHookRoutes, webhookSecretRoutes } from './routes/hooks.ts';
 import { kriRoutes } from './routes/kris.ts';
 import { relayConfigRoutes } from './routes/relay-config.ts';
+import { meRoutes } from './routes/me.ts';
+import { oidcConfigRoutes } from './routes/oidc-config.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tenantSettingsRoutes } from './routes/tenant-settings.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -31,6 +33,8 @@ export interface AppOptions {
   /** Names of services that must answer for `/readyz` to say ready, and the check. */
   readiness: () => Promise<Record<string, boolean>>;
   maxBodyBytes?: number;
+  /** Accept `http:` JWKS URLs in OIDC configs (development and tests). */
+  oidcAllowHttp?: boolean;
   /** The role x route matrix (default: the one declared beside the routes). */
   accessMatrix?: RouteRoles;
 }
@@ -83,6 +87,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api', webhookSecretRoutes({ bus }));
   app.route('/api/relay-config', relayConfigRoutes({ bus }));
   app.route('/api/tenant-settings', tenantSettingsRoutes({ bus }));
+  app.route('/api/me', meRoutes());
+  app.route('/api/oidc-config', oidcConfigRoutes(options.orm, options.oidcAllowHttp ?? false));
 
   return app;
 }

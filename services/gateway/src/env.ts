@@ -13,5 +13,10 @@ export const Env = CommonEnv.extend({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /** Accept http (not only https) JWKS URLs in tenants' OIDC configs: for local identity providers only. */
+  OIDC_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type Env = z.infer<typeof Env>;

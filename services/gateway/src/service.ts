@@ -10,12 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { createReadiness } from './readiness.ts';
 import { Tenant } from './db/entities.ts';
+import { createOidcVerifier } from './oidc.ts';
 import { createAuthenticator } from './tenants.ts';
 
 export interface GatewayOptions {
   port: number;
   host: string;
   maxBodyBytes: number;
+  oidcAllowHttp?: boolean;
 }
 
 /** Resolves with the port actually bound (0 picks a free one). */
@@ -25,7 +27,11 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     bus,
     log,
     orm,
-    authenticate: createAuthenticator({ orm }),
+    authenticate: createAuthenticator({
+      orm,
+      oidc: createOidcVerifier({ orm, allowHttp: options.oidcAllowHttp ?? false }),
+    }),
+    oidcAllowHttp: options.oidcAllowHttp ?? false,
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -50,6 +56,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     port: env.PORT,
     host: env.HOST,
     maxBodyBytes: env.MAX_BODY_BYTES,
+    oidcAllowHttp: env.OIDC_ALLOW_HTTP,
   });
   runtime.ready({ port });
 }

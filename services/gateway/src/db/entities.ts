@@ -31,4 +31,25 @@ export const ApiKey = defineEntity({
   indexes: [{ name: 'api_keys_tenant_idx', properties: ['tenantId'] }],
 });
 
-export const entities = [Tenant, ApiKey];
+/** A tenant's identity provider: bearer JWTs from `issuer` for `audience`, keys at `jwksUrl`. */
+export const OidcConfig = defineEntity({
+  name: 'OidcConfig',
+  tableName: 'oidc_configs',
+  properties: (p) => ({
+    tenantId: p.uuid().primary(),
+    issuer: p.text(),
+    audience: p.text(),
+    jwksUrl: p.text(),
+    userClaim: p.text(),
+    groupsClaim: p.text(),
+    roleClaim: p.text(),
+    roleMap: p.json<Record<string, string>>(),
+    defaultRole: p.text().nullable(),
+    updatedAt: p.datetime(),
+    updatedBy: p.text(),
+  }),
+  // One tenant per issuer and audience: the token's signed `iss` and `aud` name the tenant.
+  uniques: [{ name: 'oidc_configs_issuer_audience_unique', properties: ['issuer', 'audience'] }],
+});
+
+export const entities = [Tenant, ApiKey, OidcConfig];

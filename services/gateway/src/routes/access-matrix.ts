@@ -10,6 +10,8 @@ import { webhookSecretAccess } from './hooks.ts';
 import { interviewAccess, interviewSettingsAccess } from './interviews.ts';
 import { kriAccess } from './kris.ts';
 import { relayConfigAccess } from './relay-config.ts';
+import { meAccess } from './me.ts';
+import { oidcConfigAccess } from './oidc-config.ts';
 import { runAccess } from './runs.ts';
 import { tenantSettingsAccess } from './tenant-settings.ts';
 import { workflowAccess } from './workflows.ts';
@@ -26,4 +28,6 @@ export const accessMatrix: RouteRoles = {
   ...mountRoles('/api', webhookSecretAccess),
   ...mountRoles('/api/relay-config', relayConfigAccess),
   ...mountRoles('/api/tenant-settings', tenantSettingsAccess),
+  ...mountRoles('/api/me', meAccess),
+  ...mountRoles('/api/oidc-config', oidcConfigAccess),
 };
