@@ -13,7 +13,7 @@ beforeAll(async () => {
   gw = await startInProcessGateway();
 });
 afterAll(async () => {
-  await gw.close();
+  await gw?.close();
 });
 
 const sample: Record<string, string> = {

@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => jwksServer.close(resolve));
-  await gw.close();
+  await gw?.close();
 });
 
 async function sign(

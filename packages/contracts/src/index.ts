@@ -130,3 +130,5 @@ export {
 } from './relay.ts';
 export type { RelayConfigInput } from './relay.ts';
 export { TenantSettings, tenantSettingsRpcs } from './tenant-settings.ts';
+export { CreatePreviewLinkBody, PreviewLinkStatus, PreviewLinkView } from './preview.ts';
+export type { PublicStep, PublicWorkflowView } from './preview.ts';

@@ -47,12 +47,12 @@ export function roleGuard(matrix: RouteRoles): MiddlewareHandler<GatewayEnv> {
     const handler = matchedRoutes(c).find((r) => r.method !== 'ALL');
     if (!handler) return next();
     const key = routeKey(handler.method, handler.path);
+    c.set('route', key);
     const allowed = matrix[key];
     if (!allowed) throw RiskloopError.forbidden(`${key} has no roles declared: refused for everyone`);
     const { role } = c.get('principal');
     if (!allowed.includes(role as Role))
       throw RiskloopError.forbidden(`role ${role} may not call ${key} (allowed: ${allowed.join(', ')})`);
-    c.set('route', key);
     await next();
   };
 }

@@ -9,6 +9,8 @@ import type { Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { roleGuard, type RouteRoles } from './access.ts';
+import { auditTrail } from './audit/middleware.ts';
+import { auditLogRoutes } from './routes/audit-log.ts';
 import { problem, problemFromError } from './problem.ts';
 import { accessMatrix } from './routes/access-matrix.ts';
 import type { GatewayEnv } from './routes/context.ts';
@@ -20,6 +22,8 @@ import { kriRoutes } from './routes/kris.ts';
 import { relayConfigRoutes } from './routes/relay-config.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcConfigRoutes } from './routes/oidc-config.ts';
+import { previewLinkRoutes } from './routes/preview-links.ts';
+import { publicRoutes } from './routes/public.ts';
 import { runRoutes } from './routes/runs.ts';
 import { tenantSettingsRoutes } from './routes/tenant-settings.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -35,6 +39,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Accept `http:` JWKS URLs in OIDC configs (development and tests). */
   oidcAllowHttp?: boolean;
+  /** Where people reach the gateway, for the URLs of preview links. */
+  publicUrl?: string | undefined;
   /** The role x route matrix (default: the one declared beside the routes). */
   accessMatrix?: RouteRoles;
 }
@@ -69,10 +75,14 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       onError: (c) => problem(c, 413, `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`),
     }),
   );
+  // Preview links are redeemed without a credential: before the authentication below.
+  app.route('/api/public', publicRoutes({ bus, orm: options.orm, log: options.log }));
   app.use('/api/*', async (c, next) => {
     c.set('principal', await options.authenticate(c.req.header('authorization')));
     await next();
   });
+  // Every mutating call is audited once answered, refusals included.
+  app.use('/api/*', auditTrail(options.orm, options.log));
   // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
   app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
 
@@ -88,6 +98,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api/relay-config', relayConfigRoutes({ bus }));
   app.route('/api/tenant-settings', tenantSettingsRoutes({ bus }));
   app.route('/api/me', meRoutes());
+  app.route('/api/audit-log', auditLogRoutes(options.orm));
+  app.route('/api', previewLinkRoutes({ bus, orm: options.orm, publicUrl: options.publicUrl }));
   app.route('/api/oidc-config', oidcConfigRoutes(options.orm, options.oidcAllowHttp ?? false));
 
   return app;

@@ -18,5 +18,7 @@ export const Env = CommonEnv.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Where people reach the gateway (e.g. https://riskloop.example.com): the base of preview-link URLs. */
+  PUBLIC_URL: z.url().optional(),
 });
 export type Env = z.infer<typeof Env>;

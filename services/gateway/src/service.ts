@@ -18,6 +18,7 @@ export interface GatewayOptions {
   host: string;
   maxBodyBytes: number;
   oidcAllowHttp?: boolean;
+  publicUrl?: string | undefined;
 }
 
 /** Resolves with the port actually bound (0 picks a free one). */
@@ -32,6 +33,7 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
       oidc: createOidcVerifier({ orm, allowHttp: options.oidcAllowHttp ?? false }),
     }),
     oidcAllowHttp: options.oidcAllowHttp ?? false,
+    publicUrl: options.publicUrl,
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -57,6 +59,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     host: env.HOST,
     maxBodyBytes: env.MAX_BODY_BYTES,
     oidcAllowHttp: env.OIDC_ALLOW_HTTP,
+    publicUrl: env.PUBLIC_URL,
   });
   runtime.ready({ port });
 }

@@ -5,6 +5,7 @@ import { Role, type ApiKeyView, type CreateApiKeyBody } from '@riskloop/contract
 import { RiskloopError } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { ApiKey, Tenant } from './db/entities.ts';
+import { appendAudit } from './audit/log.ts';
 import type { OidcVerifier } from './oidc.ts';
 
 export interface Principal {
@@ -46,6 +47,14 @@ export async function createTenant(orm: MikroORM, name: string): Promise<Created
       lastUsedAt: null,
       revokedAt: null,
     });
+  });
+  await appendAudit(orm, {
+    tenantId,
+    actor: 'cli',
+    action: 'tenant.create',
+    target: `tenant:${tenantId}`,
+    outcome: 'success',
+    details: { name, adminKeyId: key.keyId },
   });
   return { tenantId, name, keyId: key.keyId, apiKey: key.token };
 }

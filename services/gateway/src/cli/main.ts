@@ -10,6 +10,7 @@ import { CommonEnv } from '@riskloop/runtime';
 import { Command } from 'commander';
 import { database } from '../db/index.ts';
 import { createTenant } from '../tenants.ts';
+import { auditCommands } from './audit.ts';
 import { publishCommands } from './publish.ts';
 
 const program = new Command('riskloop').description('operate a riskloop platform');
@@ -39,6 +40,7 @@ tenant
   });
 
 publishCommands(program);
+auditCommands(program);
 const keys = program.command('keys').description('the master keys that wrap stored secrets');
 keys
   .command('rotate')

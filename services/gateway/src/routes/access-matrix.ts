@@ -10,8 +10,10 @@ import { webhookSecretAccess } from './hooks.ts';
 import { interviewAccess, interviewSettingsAccess } from './interviews.ts';
 import { kriAccess } from './kris.ts';
 import { relayConfigAccess } from './relay-config.ts';
+import { auditLogAccess } from './audit-log.ts';
 import { meAccess } from './me.ts';
 import { oidcConfigAccess } from './oidc-config.ts';
+import { previewLinkAccess } from './preview-links.ts';
 import { runAccess } from './runs.ts';
 import { tenantSettingsAccess } from './tenant-settings.ts';
 import { workflowAccess } from './workflows.ts';
@@ -29,5 +31,7 @@ export const accessMatrix: RouteRoles = {
   ...mountRoles('/api/relay-config', relayConfigAccess),
   ...mountRoles('/api/tenant-settings', tenantSettingsAccess),
   ...mountRoles('/api/me', meAccess),
+  ...mountRoles('/api/audit-log', auditLogAccess),
+  ...mountRoles('/api', previewLinkAccess),
   ...mountRoles('/api/oidc-config', oidcConfigAccess),
 };

@@ -22,6 +22,7 @@ export function apiKeyRoutes(orm: MikroORM): Hono<GatewayEnv> {
   app.post('/', async (c) => {
     const body = parseWith(CreateApiKeyBody, await readBody(c));
     const created = await createApiKey(orm, c.get('principal').tenantId, body);
+    c.set('audit', { keyId: created.keyId, role: created.role, user: created.user, name: created.name });
     return respond(c, created, 201, { location: `/api/api-keys/${created.keyId}` });
   });
 

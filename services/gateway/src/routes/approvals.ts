@@ -49,6 +49,7 @@ export function approvalRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const approvalId = idParam(c, 'id', 'approval');
     const principal = c.get('principal');
     const body = parseWith(DecisionBody, await readBody(c));
+    c.set('audit', { decision: body.decision });
     const decided = await request(bus, runnerRpcs.decideApproval, principal.tenantId, {
       ...body,
       approvalId,

@@ -41,6 +41,7 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       actor,
       payload,
     });
+    c.set('audit', { runId: started.runId, version: started.version, created: started.created });
     return respond(
       c,
       { runId: started.runId, workflowId: started.workflowId, version: started.version, status: 'queued' },

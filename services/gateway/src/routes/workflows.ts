@@ -43,6 +43,7 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       actor,
       definition: await readBody(c),
     });
+    c.set('audit', { workflowId: workflow.id, version: workflow.latestVersion });
     return respond(c, workflow, 201, {
       location: `/api/workflows/${workflow.id}`,
       etag: `"${workflow.latestVersion}"`,
@@ -109,6 +110,7 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       reason,
       ...(ifMatch === undefined ? {} : { expectedVersion: ifMatch }),
     });
+    c.set('audit', { version: workflow.latestVersion, reason });
     return respond(c, workflow, 200, { etag: `"${workflow.latestVersion}"` });
   });
 
@@ -150,14 +152,13 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       const body =
         c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : await readObject(c);
       const reason = typeof body.reason === 'string' ? body.reason : undefined;
-      return respond(
-        c,
-        await request(bus, method, tenantId, {
-          workflowId: idParam(c, 'id', 'workflow'),
-          actor,
-          ...(reason ? { reason } : {}),
-        }),
-      );
+      const workflow = await request(bus, method, tenantId, {
+        workflowId: idParam(c, 'id', 'workflow'),
+        actor,
+        ...(reason ? { reason } : {}),
+      });
+      c.set('audit', { status: workflow.status, activeVersion: workflow.activeVersion, reason });
+      return respond(c, workflow);
     });
   }
 
