@@ -73,7 +73,7 @@ describe('role x route matrix', () => {
     expect(wrong, wrong.join('\n')).toEqual([]);
     expect(calls).toBe(apiRoutes().length * roles.length);
     expect(calls).toBeGreaterThan(200);
-  });
+  }, 300_000);
 
   it('refuses a route added without a declaration, even to an admin', async () => {
     const app = gw.build();
