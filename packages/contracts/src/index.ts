@@ -80,7 +80,7 @@ export {
 } from './approvals.ts';
 export { TimerFired, RunSummary, RunQuery, RunHistoryEntry, runnerRpcs } from './runs.ts';
 export { rpc } from './rpc.ts';
-export { roles, Role, CreateApiKeyBody, ApiKeyView } from './principals.ts';
+export { roles, Role, CreateApiKeyBody, ApiKeyView, OidcConfigBody, OidcConfigView } from './principals.ts';
 export {
   InterviewStatus,
   InterviewMode,
@@ -150,3 +150,6 @@ export {
 } from './remediation.ts';
 export type { RemediationActionInput } from './remediation.ts';
 export { EvidenceEntry, EvidencePack, evidenceFormat } from './evidence.ts';
+export { TenantSettings, tenantSettingsRpcs } from './tenant-settings.ts';
+export { CreatePreviewLinkBody, PreviewLinkStatus, PreviewLinkView } from './preview.ts';
+export type { PublicStep, PublicWorkflowView } from './preview.ts';

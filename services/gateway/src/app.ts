@@ -8,7 +8,11 @@ import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
 import type { Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { roleGuard, type RouteRoles } from './access.ts';
+import { auditTrail } from './audit/middleware.ts';
+import { auditLogRoutes } from './routes/audit-log.ts';
 import { problem, problemFromError } from './problem.ts';
+import { accessMatrix } from './routes/access-matrix.ts';
 import type { GatewayEnv } from './routes/context.ts';
 import { createEvidenceKeys } from './evidence.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -20,7 +24,12 @@ import { evidenceRoutes } from './routes/evidence.ts';
 import { kriRoutes } from './routes/kris.ts';
 import { relayConfigRoutes } from './routes/relay-config.ts';
 import { remediationActionRoutes } from './routes/remediation-actions.ts';
+import { meRoutes } from './routes/me.ts';
+import { oidcConfigRoutes } from './routes/oidc-config.ts';
+import { previewLinkRoutes } from './routes/preview-links.ts';
+import { publicRoutes } from './routes/public.ts';
 import { runRoutes } from './routes/runs.ts';
+import { tenantSettingsRoutes } from './routes/tenant-settings.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import type { Authenticate } from './tenants.ts';
 
@@ -34,6 +43,12 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** The seed of the tenants' evidence signing keys (unset: evidence packs answer 503). */
   evidenceSeed?: Buffer | undefined;
+  /** Accept `http:` JWKS URLs in OIDC configs (development and tests). */
+  oidcAllowHttp?: boolean;
+  /** Where people reach the gateway, for the URLs of preview links. */
+  publicUrl?: string | undefined;
+  /** The role x route matrix (default: the one declared beside the routes). */
+  accessMatrix?: RouteRoles;
 }
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
@@ -66,10 +81,16 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       onError: (c) => problem(c, 413, `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`),
     }),
   );
+  // Preview links are redeemed without a credential: before the authentication below.
+  app.route('/api/public', publicRoutes({ bus, orm: options.orm, log: options.log }));
   app.use('/api/*', async (c, next) => {
     c.set('principal', await options.authenticate(c.req.header('authorization')));
     await next();
   });
+  // Every mutating call is audited once answered, refusals included.
+  app.use('/api/*', auditTrail(options.orm, options.log));
+  // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
+  app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
 
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));
@@ -84,6 +105,11 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api/remediation-actions', remediationActionRoutes({ bus }));
   app.route('/api', artifactRoutes({ bus }));
   app.route('/api', evidenceRoutes({ bus, keys: createEvidenceKeys(options.evidenceSeed) }));
+  app.route('/api/tenant-settings', tenantSettingsRoutes({ bus }));
+  app.route('/api/me', meRoutes());
+  app.route('/api/audit-log', auditLogRoutes(options.orm));
+  app.route('/api', previewLinkRoutes({ bus, orm: options.orm, publicUrl: options.publicUrl }));
+  app.route('/api/oidc-config', oidcConfigRoutes(options.orm, options.oidcAllowHttp ?? false));
 
   return app;
 }

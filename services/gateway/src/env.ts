@@ -24,5 +24,12 @@ export const Env = CommonEnv.extend({
     .optional(),
   /** Master keys (see the relay); read here only as the fallback evidence seed. */
   RISKLOOP_MASTER_KEYS: z.string().optional(),
+  /** Accept http (not only https) JWKS URLs in tenants' OIDC configs: for local identity providers only. */
+  OIDC_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Where people reach the gateway (e.g. https://riskloop.example.com): the base of preview-link URLs. */
+  PUBLIC_URL: z.url().optional(),
 });
 export type Env = z.infer<typeof Env>;

@@ -11,6 +11,7 @@ import { createApp } from './app.ts';
 import { evidenceSeed } from './evidence.ts';
 import { createReadiness } from './readiness.ts';
 import { Tenant } from './db/entities.ts';
+import { createOidcVerifier } from './oidc.ts';
 import { createAuthenticator } from './tenants.ts';
 
 export interface GatewayOptions {
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   host: string;
   maxBodyBytes: number;
   evidenceSeed?: Buffer | undefined;
+  oidcAllowHttp?: boolean;
+  publicUrl?: string | undefined;
 }
 
 /** Resolves with the port actually bound (0 picks a free one). */
@@ -27,7 +30,12 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     bus,
     log,
     orm,
-    authenticate: createAuthenticator({ orm }),
+    authenticate: createAuthenticator({
+      orm,
+      oidc: createOidcVerifier({ orm, allowHttp: options.oidcAllowHttp ?? false }),
+    }),
+    oidcAllowHttp: options.oidcAllowHttp ?? false,
+    publicUrl: options.publicUrl,
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,
     evidenceSeed: options.evidenceSeed,
@@ -54,6 +62,8 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     host: env.HOST,
     maxBodyBytes: env.MAX_BODY_BYTES,
     evidenceSeed: evidenceSeed(env.RISKLOOP_EVIDENCE_KEY, env.RISKLOOP_MASTER_KEYS),
+    oidcAllowHttp: env.OIDC_ALLOW_HTTP,
+    publicUrl: env.PUBLIC_URL,
   });
   runtime.ready({ port });
 }

@@ -5,6 +5,8 @@ import { Role, type ApiKeyView, type CreateApiKeyBody } from '@riskloop/contract
 import { RiskloopError } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { ApiKey, Tenant } from './db/entities.ts';
+import { appendAudit } from './audit/log.ts';
+import type { OidcVerifier } from './oidc.ts';
 
 export interface Principal {
   tenantId: string;
@@ -45,6 +47,14 @@ export async function createTenant(orm: MikroORM, name: string): Promise<Created
       lastUsedAt: null,
       revokedAt: null,
     });
+  });
+  await appendAudit(orm, {
+    tenantId,
+    actor: 'cli',
+    action: 'tenant.create',
+    target: `tenant:${tenantId}`,
+    outcome: 'success',
+    details: { name, adminKeyId: key.keyId },
   });
   return { tenantId, name, keyId: key.keyId, apiKey: key.token };
 }
@@ -108,6 +118,8 @@ export async function revokeApiKey(orm: MikroORM, tenantId: string, keyId: strin
 
 export interface AuthenticatorOptions {
   orm: MikroORM;
+  /** People's bearer JWTs (OIDC); without it only API keys are accepted. */
+  oidc?: OidcVerifier;
   /** How long a verified key is trusted without a database read (revocation takes this long at most). */
   cacheMs?: number;
 }
@@ -118,9 +130,12 @@ export function createAuthenticator(options: AuthenticatorOptions) {
 
   return async function authenticate(authorization: string | undefined): Promise<Principal> {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw RiskloopError.unauthorized('send Authorization: Bearer <api key>');
+    if (!token) throw RiskloopError.unauthorized('send Authorization: Bearer <api key or token>');
     const cached = cache.get(token);
     if (cached && cached.until > Date.now()) return cached.principal;
+    // A JWT (three dot-separated parts) is a person's token from the tenant's identity provider.
+    if (options.oidc && token.split('.').length === 3 && !token.startsWith('rlk_'))
+      return options.oidc(token);
     const parts = parseApiKey(token);
     if (!parts) throw RiskloopError.unauthorized('the API key is not valid');
     const em = options.orm.em.fork();

@@ -1,11 +1,12 @@
 /** Start the registry on a booted runtime: its RPC methods and its outbox reconciler. */
 import { serve } from '@riskloop/bus';
-import { interviewRpcs, rpcs, triggerRpcs } from '@riskloop/contracts';
+import { interviewRpcs, rpcs, tenantSettingsRpcs, triggerRpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { dryRun } from '@riskloop/definitions';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
+import { createTenantPolicies } from './change-approval.ts';
 import { createKriCatalogue } from './kri.ts';
 import { createRemediationCheck } from './remediation-check.ts';
 import { createRegistry, parseDefinition } from './workflows.ts';
@@ -15,7 +16,12 @@ export function startRegistry(runtime: RuntimeWithDb): void {
   const outbox = createOutbox({ orm, schema: 'registry', bus, log });
   const registry = createRegistry({ orm, outbox, check: createRemediationCheck(bus) });
   const kris = createKriCatalogue(orm);
+  const policies = createTenantPolicies(orm);
   const servers = [
+    serve(bus, tenantSettingsRpcs.getTenantSettings, (_b, { tenant }) => policies.get(tenant)),
+    serve(bus, tenantSettingsRpcs.putTenantSettings, (b, { tenant }) =>
+      policies.put(tenant, b.actor, b.settings),
+    ),
     serve(bus, triggerRpcs.listActiveWorkflows, (b) => registry.listActive(b.after, b.limit)),
     serve(bus, triggerRpcs.putKri, (b, { tenant }) => kris.putKri(tenant, b.kriId, b.body)),
     serve(bus, triggerRpcs.getKri, (b, { tenant }) => kris.getKri(tenant, b.kriId)),

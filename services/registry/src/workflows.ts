@@ -23,6 +23,7 @@ import { RiskloopError } from '@riskloop/kit';
 import diff from 'microdiff';
 import { randomUUID } from 'node:crypto';
 import { ChangeLogEntry, Workflow, WorkflowVersion } from './db/entities.ts';
+import { changeApprovalOn, checkActivation } from './change-approval.ts';
 import { transitionOf, type LifecycleAction } from './lifecycle.ts';
 import { decodeCursor, encodeCursor, toSummary, toView } from './views.ts';
 
@@ -258,7 +259,9 @@ export function createRegistry(options: RegistryOptions) {
         workflow.name = definition.name;
         workflow.tags = definition.tags ?? [];
         // New runs of a live workflow pick up the new version; runs in flight keep the one they started on.
-        if (workflow.status === 'active') workflow.activeVersion = version;
+        // Under change approval the new version waits until someone other than its author activates it.
+        if (workflow.status === 'active' && !(await changeApprovalOn(tx, tenant)))
+          workflow.activeVersion = version;
         workflow.updatedAt = now;
         await logChange(tx, {
           tenant,
@@ -392,10 +395,26 @@ export function createRegistry(options: RegistryOptions) {
       await mutate(async (tx) => {
         const workflow = await load(tx, tenant, id);
         const from = workflow.status as WorkflowStatus;
-        if (action === 'activate' && from === 'active') return []; // idempotent
-        const { to, past } = transitionOf(from, action);
+        const target = workflow.latestVersion;
+        if (action === 'activate' && from === 'active' && workflow.activeVersion === target) return []; // idempotent
+        // Activating an active workflow promotes its pending version (held back by change approval).
+        const { to, past } =
+          action === 'activate' && from === 'active'
+            ? ({ to: 'active', past: 'activated' } as const)
+            : transitionOf(from, action);
+        const approval =
+          action === 'activate'
+            ? checkActivation({
+                changeApproval: await changeApprovalOn(tx, tenant),
+                version: target,
+                author: (await tx.findOneOrFail(WorkflowVersion, { workflowId: id, version: target }))
+                  .createdBy,
+                approvedVersion: workflow.activeVersion ?? null,
+                actor,
+              })
+            : undefined;
         workflow.status = to;
-        if (to === 'active') workflow.activeVersion = workflow.latestVersion;
+        if (to === 'active') workflow.activeVersion = target;
         workflow.updatedAt = new Date();
         const version = workflow.activeVersion ?? workflow.latestVersion;
         await logChange(tx, {
@@ -405,7 +424,7 @@ export function createRegistry(options: RegistryOptions) {
           actor,
           action: past,
           reason: reason ?? null,
-          diff: { status: { from, to } },
+          diff: { status: { from, to }, ...(approval ? { changeApproval: approval } : {}) },
         });
         await tx.flush();
         const event = (

@@ -13,6 +13,7 @@ import { database } from '../db/index.ts';
 import { createTenant } from '../tenants.ts';
 import { metricsCommand } from './metrics.ts';
 import { evidenceCommands } from './evidence.ts';
+import { auditCommands } from './audit.ts';
 import { publishCommands } from './publish.ts';
 import { workflowTestCommand } from './workflow-test.ts';
 
@@ -46,6 +47,7 @@ publishCommands(program);
 workflowTestCommand(program);
 metricsCommand(program);
 evidenceCommands(program);
+auditCommands(program);
 const keys = program.command('keys').description('the master keys that wrap stored secrets');
 keys
   .command('rotate')

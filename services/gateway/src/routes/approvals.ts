@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { parseWith, readBody, readQuery, respond } from '../body.ts';
 import type { Principal } from '../tenants.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, changers, type RouteRoles } from '../access.ts';
 
 export const callerOf = (p: Principal): Caller => ({
   actor: p.actor,
@@ -12,6 +13,13 @@ export const callerOf = (p: Principal): Caller => ({
   role: p.role,
   groups: p.groups,
 });
+
+/** Who may call each route below. The runner still decides who may decide a given approval. */
+export const approvalAccess: RouteRoles = {
+  'GET /': anyone,
+  'GET /:id': anyone,
+  'POST /:id/decisions': changers,
+};
 
 export function approvalRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -41,6 +49,7 @@ export function approvalRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
     const approvalId = idParam(c, 'id', 'approval');
     const principal = c.get('principal');
     const body = parseWith(DecisionBody, await readBody(c));
+    c.set('audit', { decision: body.decision });
     const decided = await request(bus, runnerRpcs.decideApproval, principal.tenantId, {
       ...body,
       approvalId,

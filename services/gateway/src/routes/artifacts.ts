@@ -7,6 +7,13 @@ import { ArtifactName, artifactRpcs } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, type RouteRoles } from '../access.ts';
+
+/** Who may call each route below (mounted at `/api`). */
+export const artifactAccess: RouteRoles = {
+  'GET /runs/:runId/artifacts': anyone,
+  'GET /runs/:runId/artifacts/:name': anyone,
+};
 
 export function artifactRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

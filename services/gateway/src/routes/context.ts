@@ -4,7 +4,15 @@ import { RiskloopError } from '@riskloop/kit';
 import type { Context } from 'hono';
 import type { Principal } from '../tenants.ts';
 
-export type GatewayEnv = { Variables: { principal: Principal } };
+export type GatewayEnv = {
+  Variables: {
+    principal: Principal;
+    /** The matched route as `METHOD /path` (set by the role guard). */
+    route: string | undefined;
+    /** What a handler adds to its call's audit entry (e.g. the version it activated). */
+    audit: Record<string, unknown> | undefined;
+  };
+};
 export type GatewayContext = Context<GatewayEnv>;
 
 export interface RouteDeps {

@@ -7,6 +7,14 @@ import { renderSummary } from '@riskloop/evidence';
 import { Hono } from 'hono';
 import { buildEvidencePack, type EvidenceKeys } from '../evidence.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, type RouteRoles } from '../access.ts';
+
+/** Who may call each route below (mounted at `/api`). */
+export const evidenceAccess: RouteRoles = {
+  'GET /runs/:runId/evidence': anyone,
+  'GET /runs/:runId/evidence/summary.pdf': anyone,
+  'GET /evidence/public-key': anyone,
+};
 
 export function evidenceRoutes({ bus, keys }: RouteDeps & { keys: EvidenceKeys }): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

@@ -9,6 +9,13 @@ import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { respond } from '../body.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, operators, type RouteRoles } from '../access.ts';
+
+/** Who may call the webhook-secret routes (mounted at `/api`); `/hooks/*` is signed, not role-checked. */
+export const webhookSecretAccess: RouteRoles = {
+  'POST /workflows/:id/webhook-secret': operators,
+  'GET /trigger-stats': anyone,
+};
 
 export function webhookSecretRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { readObject, respond } from '../body.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { adminOnly, anyone, authors, type RouteRoles } from '../access.ts';
 
 /** An LLM turn (with its repairs) may take minutes on a small machine. */
 const turnTimeoutMs = 300_000;
@@ -33,6 +34,22 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
 
 const optionalBody = async (c: Context): Promise<Record<string, unknown>> =>
   c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : readObject(c);
+
+/** Who may call each route of `/api/workflow-interviews`. */
+export const interviewAccess: RouteRoles = {
+  'POST /': authors,
+  'GET /:id': anyone,
+  'POST /:id/messages': authors,
+  'POST /:id/confirm': authors,
+  'POST /:id/abandon': authors,
+  'GET /:id/transcript': anyone,
+};
+
+/** `/api/interview-settings`: the tenant's model. */
+export const interviewSettingsAccess: RouteRoles = {
+  'GET /': anyone,
+  'PUT /': adminOnly,
+};
 
 export function interviewRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

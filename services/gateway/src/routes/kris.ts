@@ -4,6 +4,18 @@ import { triggerRpcs } from '@riskloop/contracts';
 import { Hono } from 'hono';
 import { readObject, respond } from '../body.ts';
 import type { GatewayEnv, RouteDeps } from './context.ts';
+import { anyone, authors, type RouteRoles } from '../access.ts';
+
+/** Who may call each route below (mounted at `/api`). */
+export const kriAccess: RouteRoles = {
+  'GET /kris': anyone,
+  'GET /kris/:id': anyone,
+  'PUT /kris/:id': authors,
+  'GET /workflow-kri-definitions': anyone,
+  'GET /workflow-kri-definitions/:id': anyone,
+  'GET /workflow-kri-definitions/:id/change-log': anyone,
+  'PUT /workflow-kri-definitions/:id': authors,
+};
 
 export function kriRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

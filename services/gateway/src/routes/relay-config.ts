@@ -5,6 +5,7 @@ import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { readObject, respond } from '../body.ts';
 import type { GatewayEnv, RouteDeps } from './context.ts';
+import { operators, type RouteRoles } from '../access.ts';
 
 /** `If-Match: "3"` -> 3: the config version the caller edited. */
 function expectedVersion(header: string | undefined): number | undefined {
@@ -17,6 +18,13 @@ function expectedVersion(header: string | undefined): number | undefined {
   }
   return Number(match[1]);
 }
+
+/** Relay destinations hold credentials (sealed, never shown): operators run them, auditors read them. */
+export const relayConfigAccess: RouteRoles = {
+  'GET /': ['admin', 'operator', 'auditor'],
+  'PUT /': operators,
+  'POST /destinations/:name/test': operators,
+};
 
 export function relayConfigRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

@@ -5,6 +5,7 @@ import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { readObject, respond } from '../body.ts';
 import type { GatewayContext, GatewayEnv, RouteDeps } from './context.ts';
+import { adminOnly, anyone, type RouteRoles } from '../access.ts';
 
 function nameParam(c: GatewayContext): string {
   const name = c.req.param('name') ?? '';
@@ -12,6 +13,14 @@ function nameParam(c: GatewayContext): string {
     throw RiskloopError.notFound('remediation action', name);
   return name;
 }
+
+/** Who may call each route below (mounted at `/api/remediation-actions`): actions reach tenants' systems. */
+export const remediationActionAccess: RouteRoles = {
+  'GET /': anyone,
+  'GET /:name': anyone,
+  'PUT /:name': adminOnly,
+  'DELETE /:name': adminOnly,
+};
 
 export function remediationActionRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();

@@ -16,6 +16,16 @@ import { randomUUID } from 'node:crypto';
 import { readObject, readQuery, respond } from '../body.ts';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
 import { streamRunEvents } from './run-events.ts';
+import { anyone, operators, type RouteRoles } from '../access.ts';
+
+/** Who may call each route below (mounted at `/api`). */
+export const runAccess: RouteRoles = {
+  'POST /workflows/:id/run': ['admin', 'author', 'operator'],
+  'GET /runs/:runId': anyone,
+  'POST /runs/:runId/cancel': operators,
+  'GET /runs/:runId/events': anyone,
+  'GET /workflows/:id/runs': anyone,
+};
 
 export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -32,6 +42,7 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       actor,
       payload,
     });
+    c.set('audit', { runId: started.runId, version: started.version, created: started.created });
     return respond(
       c,
       { runId: started.runId, workflowId: started.workflowId, version: started.version, status: 'queued' },

@@ -5,6 +5,7 @@ import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { readBody, readObject, respond } from '../body.ts';
 import { idParam, intParam, type GatewayEnv, type RouteDeps } from './context.ts';
+import { anyone, authors, changers, type RouteRoles } from '../access.ts';
 
 /** `If-Match: "3"` -> 3: the version the caller edited. */
 function expectedVersion(header: string | undefined): number | undefined {
@@ -17,6 +18,22 @@ function expectedVersion(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
+/** Who may call each route below (deny by default: see access.ts). */
+export const workflowAccess: RouteRoles = {
+  'POST /': authors,
+  'GET /': anyone,
+  'POST /dry-run': ['admin', 'author', 'operator'],
+  'GET /:id': anyone,
+  'PUT /:id': authors,
+  'GET /:id/versions': anyone,
+  'GET /:id/versions/:n': anyone,
+  'GET /:id/change-log': anyone,
+  'POST /:id/activate': ['admin', 'author', 'approver'],
+  'POST /:id/pause': changers,
+  'POST /:id/archive': authors,
+  'POST /:id/dry-run': ['admin', 'author', 'operator'],
+};
+
 export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
@@ -26,6 +43,7 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       actor,
       definition: await readBody(c),
     });
+    c.set('audit', { workflowId: workflow.id, version: workflow.latestVersion });
     return respond(c, workflow, 201, {
       location: `/api/workflows/${workflow.id}`,
       etag: `"${workflow.latestVersion}"`,
@@ -92,6 +110,7 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       reason,
       ...(ifMatch === undefined ? {} : { expectedVersion: ifMatch }),
     });
+    c.set('audit', { version: workflow.latestVersion, reason });
     return respond(c, workflow, 200, { etag: `"${workflow.latestVersion}"` });
   });
 
@@ -133,14 +152,13 @@ export function workflowRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
       const body =
         c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : await readObject(c);
       const reason = typeof body.reason === 'string' ? body.reason : undefined;
-      return respond(
-        c,
-        await request(bus, method, tenantId, {
-          workflowId: idParam(c, 'id', 'workflow'),
-          actor,
-          ...(reason ? { reason } : {}),
-        }),
-      );
+      const workflow = await request(bus, method, tenantId, {
+        workflowId: idParam(c, 'id', 'workflow'),
+        actor,
+        ...(reason ? { reason } : {}),
+      });
+      c.set('audit', { status: workflow.status, activeVersion: workflow.activeVersion, reason });
+      return respond(c, workflow);
     });
   }
 

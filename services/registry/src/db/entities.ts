@@ -121,6 +121,18 @@ export const KriDefinitionVersion = defineEntity({
   primaryKeys: ['tenantId', 'definitionId', 'version'],
 });
 
+/** A tenant's settings the registry enforces (change approval); no row means every setting off. */
+export const TenantPolicy = defineEntity({
+  name: 'TenantPolicy',
+  tableName: 'tenant_policies',
+  properties: (p) => ({
+    tenantId: p.text().primary(),
+    changeApproval: p.boolean(),
+    updatedAt: p.datetime(),
+    updatedBy: p.text(),
+  }),
+});
+
 export const entities = [
   Workflow,
   WorkflowVersion,
@@ -129,4 +141,5 @@ export const entities = [
   Kri,
   KriDefinition,
   KriDefinitionVersion,
+  TenantPolicy,
 ];
