@@ -1,5 +1,11 @@
-/** The audit chain's pure parts: canonical JSON and the hash of an entry over its predecessor's. */
+/**
+ * The audit chain's pure parts: the hash of an entry over its predecessor's, over the same canonical JSON
+ * as evidence packs.
+ */
+import { canonicalJson } from '@riskloop/evidence';
 import { createHash } from 'node:crypto';
+
+export { canonicalJson };
 
 /** The hash a tenant's first entry follows. */
 export const genesisHash = '0'.repeat(64);
@@ -24,18 +30,6 @@ export interface AuditBody {
 
 export interface AuditRecord extends AuditBody {
   hash: string;
-}
-
-/** JSON with object keys sorted at every depth and `undefined` members left out (RFC 8785 for our values). */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const members = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${members.join(',')}}`;
 }
 
 /** sha256(previous hash, newline, canonical entry), hex. */
