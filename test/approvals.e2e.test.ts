@@ -127,7 +127,8 @@ describe('PolicyCortex approval chain', () => {
 
   it('runs technical, security and executive approval with separation of duties', async () => {
     const workflowId = await activeWorkflow(chain());
-    const bob = await person('bob');
+    // Bob requests the exception: an operator, who may start runs.
+    const bob = await person('bob', [], 'operator');
     const techLead = await person('tess', ['tech_lead']);
     const security = await person('sam', ['security_team']);
     const cto = await person('carl', ['cto']);
