@@ -10,6 +10,7 @@
 import type { Step, WorkflowDefinition } from '@riskloop/contracts';
 import { parseYaml } from '@riskloop/definitions';
 import {
+  fakeDestinations,
   startJiraFake,
   startOllamaStub,
   startPagerDutyFake,
@@ -68,34 +69,7 @@ const e2e = usePlatform({
 
 const relayConfig = () => ({
   destinations: {
-    slack: { type: 'slack', settings: { api_url: slack.apiUrl }, credentials: { token: slack.token } },
-    teams: { type: 'teams', settings: {}, credentials: { webhook_url: teams.webhookUrl } },
-    jira: {
-      type: 'jira',
-      settings: { base_url: jira.url, email: jira.email, project: 'SEC' },
-      credentials: { api_token: jira.token },
-    },
-    servicenow: {
-      type: 'servicenow',
-      settings: { instance_url: servicenow.url, username: servicenow.username },
-      credentials: { password: servicenow.password },
-    },
-    pagerduty: {
-      type: 'pagerduty',
-      settings: { events_url: pagerduty.eventsUrl },
-      credentials: { routing_key: pagerduty.routingKey },
-    },
-    email: {
-      type: 'email',
-      settings: {
-        host: '127.0.0.1',
-        port: smtp.port,
-        allow_plaintext: true,
-        from: 'riskloop@company.com',
-        username: smtp.username,
-      },
-      credentials: { password: smtp.password },
-    },
+    ...fakeDestinations({ slack, teams, jira, servicenow, pagerduty, smtp }),
     automation: { type: 'webhook', settings: { url: `${e2e.sink.url}/automation` } },
     // Two webhook destinations, so that neither becomes the default of the examples' own webhook steps.
     automation_standby: { type: 'webhook', settings: { url: `${e2e.sink.url}/standby` } },

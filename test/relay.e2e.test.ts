@@ -8,6 +8,7 @@ import { publishEvent } from '@riskloop/bus';
 import { cloudEvent, eventTypes, subjects, type StepExec } from '@riskloop/contracts';
 import { generateMasterKey } from '@riskloop/crypto';
 import {
+  fakeDestinations,
   runScript,
   startJiraFake,
   startPagerDutyFake,
@@ -61,30 +62,7 @@ beforeAll(() => {
 afterAll(() => tap?.unsubscribe());
 
 const config = () => ({
-  destinations: {
-    slack: { type: 'slack', settings: { api_url: slack.apiUrl }, credentials: { token: canary } },
-    jira: {
-      type: 'jira',
-      settings: { base_url: jira.url, email: jira.email, project: 'SEC' },
-      credentials: { api_token: jiraCanary },
-    },
-    email: {
-      type: 'email',
-      settings: {
-        host: '127.0.0.1',
-        port: smtp.port,
-        allow_plaintext: true,
-        from: 'riskloop@example.com',
-        username: smtp.username,
-      },
-      credentials: { password: smtp.password },
-    },
-    pagerduty: {
-      type: 'pagerduty',
-      settings: { events_url: pagerduty.eventsUrl },
-      credentials: { routing_key: pagerduty.routingKey },
-    },
-  },
+  destinations: fakeDestinations({ slack, jira, smtp, pagerduty }),
   recipients: {
     alice: { channel: 'slack', address: 'U0ALICE' },
     bob: { channel: 'email', address: 'bob@example.com' },

@@ -30,3 +30,5 @@ export { startPagerDutyFake } from './saas/pagerduty.ts';
 export type { PagerDutyFake } from './saas/pagerduty.ts';
 export { startSmtpFake } from './saas/smtp.ts';
 export type { ReceivedMail, SmtpFake } from './saas/smtp.ts';
+export { fakeDestinations } from './saas/destinations.ts';
+export type { SaasFakes } from './saas/destinations.ts';

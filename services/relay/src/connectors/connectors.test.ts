@@ -11,6 +11,7 @@ import {
 } from '@riskloop/contracts';
 import { createKeyring, generateMasterKey, memoryDataKeyStore, parseMasterKeys } from '@riskloop/crypto';
 import {
+  fakeDestinations,
   startJiraFake,
   startPagerDutyFake,
   startServiceNowFake,
@@ -82,35 +83,8 @@ beforeAll(async () => {
   const http = createHttp(policy);
   config = await sealed({
     destinations: {
-      slack: { type: 'slack', settings: { api_url: slack.apiUrl }, credentials: { token: slack.token } },
+      ...fakeDestinations({ slack, teams, jira, servicenow, pagerduty, smtp }),
       'slack-hook': { type: 'slack', settings: {}, credentials: { webhook_url: slack.webhookUrl } },
-      teams: { type: 'teams', settings: {}, credentials: { webhook_url: teams.webhookUrl } },
-      jira: {
-        type: 'jira',
-        settings: { base_url: jira.url, email: jira.email, project: 'SEC' },
-        credentials: { api_token: jira.token },
-      },
-      servicenow: {
-        type: 'servicenow',
-        settings: { instance_url: servicenow.url, username: servicenow.username },
-        credentials: { password: servicenow.password },
-      },
-      pagerduty: {
-        type: 'pagerduty',
-        settings: { events_url: pagerduty.eventsUrl },
-        credentials: { routing_key: pagerduty.routingKey },
-      },
-      email: {
-        type: 'email',
-        settings: {
-          host: smtp.host,
-          port: smtp.port,
-          allow_plaintext: true,
-          from: 'riskloop@example.com',
-          username: smtp.username,
-        },
-        credentials: { password: smtp.password },
-      },
       signed: { type: 'webhook', settings: {}, credentials: { signing_secret: 'whsec-test' } },
     },
     recipients: {
