@@ -5,7 +5,14 @@
  * its step with the limit in the message. The run's evidence pack verifies with the CLI, and flipping one
  * byte of it makes the CLI name the changed entry.
  */
-import { runScript, startSmtpFake, usePlatform, waitFor, type SmtpFake } from '@riskloop/testkit';
+import {
+  fakeDestinations,
+  runScript,
+  startSmtpFake,
+  usePlatform,
+  waitFor,
+  type SmtpFake,
+} from '@riskloop/testkit';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -107,19 +114,7 @@ describe('document steps', () => {
   it('render a report with a table and a chart to PDF, HTML and Markdown, listed on the run', async () => {
     const put = await e2e.api('PUT', '/api/relay-config', {
       body: {
-        destinations: {
-          email: {
-            type: 'email',
-            settings: {
-              host: '127.0.0.1',
-              port: smtp.port,
-              allow_plaintext: true,
-              from: 'riskloop@example.com',
-              username: smtp.username,
-            },
-            credentials: { password: smtp.password },
-          },
-        },
+        destinations: fakeDestinations({ smtp }),
       },
     });
     expect(put.status, put.text).toBe(200);
