@@ -11,15 +11,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
 
-export interface TransitionWrite {
+/** What both writes record: the event, the state it led to, and the rows that go with it. */
+interface RunWrite {
   tenant: string;
   runId: string;
-  /** The version the transition was computed from. */
-  version: number;
   event: { id: string; type: string };
-  from: unknown;
   to: unknown;
-  /** The new persisted snapshot; undefined when the event changed nothing (only recorded). */
   snapshot: unknown;
   status: string;
   finished: boolean;
@@ -27,6 +24,14 @@ export interface TransitionWrite {
   stallMs: number;
   instanceId: string;
   messages: readonly OutboxMessage[];
+}
+
+export interface TransitionWrite extends RunWrite {
+  /** The version the transition was computed from. */
+  version: number;
+  from: unknown;
+  /** The new persisted snapshot; undefined when the event changed nothing (only recorded). */
+  snapshot: unknown;
 }
 
 export type WriteResult = 'written' | 'seen' | 'conflict';
@@ -94,22 +99,11 @@ export async function writeTransition(
   return seen.length > 0 ? 'seen' : 'conflict';
 }
 
-export interface StartWrite {
-  tenant: string;
-  runId: string;
+export interface StartWrite extends RunWrite {
   workflowId: string;
   version: number;
   /** The version's definition, stored once per version (skipped when this process stored it before). */
   definition: unknown;
-  event: { id: string; type: string };
-  to: unknown;
-  snapshot: unknown;
-  status: string;
-  finished: boolean;
-  awaitsDispatch: boolean;
-  stallMs: number;
-  instanceId: string;
-  messages: readonly OutboxMessage[];
 }
 
 /** Create the run with its history row and outbox rows. False when the run existed (a redelivery). */
