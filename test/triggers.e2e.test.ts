@@ -202,6 +202,103 @@ describe('the Draxis KRI loop', () => {
   });
 });
 
+describe('result mappings', () => {
+  it('a step result a definition maps becomes one KRI update, with no emit_kri step, however often it is delivered', async () => {
+    const tenant = await tenantId();
+    expect((await api('PUT', '/api/kris/open_patch_tickets', { name: 'Open patch tickets' })).status).toBe(
+      200,
+    );
+    const def = await api('PUT', '/api/workflow-kri-definitions/patch-confirmed', {
+      event: 'patch_confirmed',
+      kri: 'open_patch_tickets',
+      effect: 'decrement',
+      amount: 'step.output.body.patched',
+      from_result: { kinds: ['webhook'], when: 'step.output.body.status == "patch confirmed"' },
+    });
+    expect(def.status, def.text).toBe(201);
+    e2e.sink.respond((request) =>
+      request.path === '/patch'
+        ? { body: { status: 'patch confirmed', patched: 3 } }
+        : { body: { status: 'queued' } },
+    );
+    const workflowId = await activate({
+      name: 'Patch and confirm',
+      triggers: [{ type: 'manual' }],
+      steps: [
+        { id: 'open_ticket', type: 'webhook', webhook: { url: `${e2e.sink.url}/ticket` } },
+        { id: 'apply_patch', type: 'webhook', webhook: { url: `${e2e.sink.url}/patch` } },
+      ],
+    });
+
+    const updates: CloudEvent<{ kri: string; amount: number; stepId: string }>[] = [];
+    const sub = bus().nc.subscribe(bus().subject(`kri.update.${tenant}.open_patch_tickets`), {
+      callback: (_err, msg) => void updates.push(msg.json()),
+    });
+    const started = await api('POST', `/api/workflows/${workflowId}/run`, {});
+    expect(started.status, started.text).toBe(202);
+    const run = await endOf(started.body.runId as string);
+    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const mapped = await waitFor(
+      async () => {
+        const r = await api('GET', `/api/runs/${run.id}`);
+        return (r.body.kriEvents as unknown[]).length > 0 ? r.body.kriEvents : undefined;
+      },
+      30_000,
+      'the mapped KRI event on the run',
+    );
+    expect(mapped).toEqual([
+      expect.objectContaining({
+        stepId: 'apply_patch',
+        event: 'patch_confirmed',
+        kri: 'open_patch_tickets',
+        effect: 'decrement',
+        amount: 3,
+        definitionId: 'patch-confirmed',
+      }),
+    ]);
+
+    // The runner's result message delivered again, past JetStream's dedupe window: nothing new.
+    const [outboxed] = await e2e.platform.db.query<{ subject: string; event: CloudEvent }>(
+      `select subject, event from runner.outbox where subject like 'step.result.%' and event->'data'->>'stepId' = 'apply_patch'
+         and event->'data'->>'runId' = $1`,
+      [run.id],
+    );
+    expect(outboxed).toBeDefined();
+    await publishEvent(bus(), outboxed!.subject, outboxed!.event, { msgId: `${outboxed!.event.id}:again` });
+    await waitFor(
+      async () => (await bus().jsm.streams.info(bus().streamName(streams.steps.name))).state.messages === 0,
+      30_000,
+      'the step queue to drain',
+    );
+    await waitFor(() => updates.length >= 1, 10_000, 'the update on the bus');
+    sub.unsubscribe();
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.data).toMatchObject({ kri: 'open_patch_tickets', amount: 3, stepId: 'apply_patch' });
+    const rows = await e2e.platform.db.query(
+      `select id from kri_emitter.emitted_events where run_id = $1 and kri = 'open_patch_tickets'`,
+      [run.id],
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses a result mapping with a bad condition, an unmapped kind or an amount reading the trigger, naming the field', async () => {
+    const base = { event: 'patch_confirmed', kri: 'open_patch_tickets', effect: 'decrement', amount: 1 };
+    const cases: [unknown, string][] = [
+      [{ ...base, from_result: { when: 'step.output.body.status ==' } }, 'from_result.when'],
+      [{ ...base, from_result: { when: 'trigger.value > 1' } }, 'from_result.when'],
+      [{ ...base, from_result: { when: 'true', kinds: ['emit_kri'] } }, 'from_result.kinds'],
+      [{ ...base, amount: 'trigger.value', from_result: { when: 'true' } }, 'amount'],
+      [{ ...base, from_result: { kinds: ['webhook'] } }, 'from_result.when'],
+    ];
+    for (const [body, field] of cases) {
+      const answer = await api('PUT', '/api/workflow-kri-definitions/bad-mapping', body);
+      expect(answer.status, answer.text).toBe(422);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.stringify(answer.body), answer.text).toContain(field);
+    }
+  });
+});
+
 describe('events from other systems', () => {
   it("policy.violation.created starts PolicyCortex's S3 remediation only when severity and resource type match", async () => {
     const tenant = await tenantId();

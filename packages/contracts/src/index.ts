@@ -112,6 +112,8 @@ export {
   KriDefinitionView,
   KriDefinitionChange,
   KriEventRecord,
+  KriResultMapping,
+  StepResult,
   EmitKriOutput,
 } from './kri.ts';
 export { ExternalEventType, ExternalEventData, webhookHeaders, webhookReplayWindowMs } from './inbound.ts';

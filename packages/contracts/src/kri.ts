@@ -71,15 +71,38 @@ export const KriDefinitionId = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'a definition id is lowercase letters, digits, _ and -');
 
 /**
+ * A result mapping (`from_result`): a step's result that counts as the definition's event without an
+ * `emit_kri` step, e.g. a webhook to the patch system answering "patch confirmed". `when` is a CEL
+ * condition over `step.id`, `step.kind`, `step.output` and `workflow.id`; `kinds`, `workflow` and `step`
+ * narrow which results are looked at.
+ */
+export const KriResultMapping = z.strictObject({
+  when: Expression,
+  kinds: z
+    .array(z.string().regex(/^[a-z_]{1,40}$/, 'a step kind'))
+    .min(1)
+    .max(20)
+    .optional(),
+  workflow: z.uuid().optional(),
+  step: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a step id')
+    .optional(),
+});
+export type KriResultMapping = z.infer<typeof KriResultMapping>;
+
+/**
  * `PUT /api/workflow-kri-definitions/:id`: when a step emits `event`, apply `effect` to `kri` by `amount`.
  * `amount` is a number or a CEL expression over `event.value` and `event.attributes` (what the step
- * emitted); it must evaluate to a number. Not needed for `close_breach`.
+ * emitted), and `step` for a result mapping; it must evaluate to a number. Not needed for `close_breach`.
+ * With `from_result`, the definition applies to step results it matches and not to `emit_kri` steps.
  */
 export const KriDefinitionBody = z.strictObject({
   event: EmittedEvent,
   kri: KriId,
   effect: KriEffect,
   amount: z.union([z.number(), Expression]).optional(),
+  from_result: KriResultMapping.optional(),
   description: z.string().max(4000).optional(),
 });
 export type KriDefinitionBody = z.infer<typeof KriDefinitionBody>;
@@ -119,6 +142,21 @@ export const KriEventRecord = z.object({
   emittedAt: z.string(),
 });
 export type KriEventRecord = z.infer<typeof KriEventRecord>;
+
+/**
+ * A step's result, for the KRI emitter's result mappings (`step.result.<tenant>`): the runner publishes one
+ * when it records the success of a step another service executed (not `emit_kri`, which emits itself). The
+ * CloudEvent id is `step-result:<id of the step.succeeded event>`: one result, one message.
+ */
+export const StepResult = z.object({
+  runId: z.uuid(),
+  workflowId: z.uuid(),
+  stepId: z.string(),
+  kind: z.string(),
+  output: z.unknown(),
+  finishedAt: z.iso.datetime({ offset: true }),
+});
+export type StepResult = z.infer<typeof StepResult>;
 
 /** What an `emit_kri` step's output is: the updates it published. */
 export const EmitKriOutput = z.object({ updates: z.array(KriEventRecord) });

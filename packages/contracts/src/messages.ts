@@ -11,6 +11,7 @@ export const eventTypes = {
   stepExec: 'riskloop.step.exec',
   stepSucceeded: 'riskloop.step.succeeded',
   stepFailed: 'riskloop.step.failed',
+  stepResult: 'riskloop.step.result',
   runSignal: 'riskloop.run.signal',
   runTimer: 'riskloop.run.timer',
   runFinished: 'riskloop.run.finished',

@@ -23,6 +23,9 @@ export const subjects = {
   stepExec: (kind: string, tenant: string) => `step.exec.${token(kind)}.${token(tenant)}`,
   /** Every step command of one kind, for the owning service's consumer. */
   stepExecAll: (kind: string) => `step.exec.${token(kind)}.*`,
+  /** A step's result for the KRI emitter's result mappings: runner -> kri-emitter. */
+  stepResult: (tenant: string) => `step.result.${token(tenant)}`,
+  stepResultAll: () => 'step.result.*',
   /** A run finished (any status): runner -> trigger-router, which counts runs in flight per tenant. */
   runFinished: (tenant: string) => `trigger.finished.${token(tenant)}`,
   runFinishedAll: () => 'trigger.finished.*',

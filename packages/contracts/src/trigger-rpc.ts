@@ -56,7 +56,8 @@ export const triggerRpcs = {
   listKriDefinitions: rpc(
     'registry',
     'list-kri-definitions',
-    z.object({ event: z.string().optional() }),
+    /** `source`: `emit` for definitions that apply to `emit_kri` steps, `result` for result mappings. */
+    z.object({ event: z.string().optional(), source: z.enum(['emit', 'result']).optional() }),
     Items(KriDefinitionView),
   ),
   getKriDefinitionChangeLog: rpc(

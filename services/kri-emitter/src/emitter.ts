@@ -9,23 +9,20 @@ import { publishEvent, type BusConnection } from '@riskloop/bus';
 import {
   cloudEvent,
   eventTypes,
-  kriEventTypes,
   subjects,
   type KriDefinitionView,
   type KriEventRecord,
-  type KriUpdate,
   type StepCommand,
   type StepError,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { compileExpression } from '@riskloop/expr';
-import { describeError } from '@riskloop/kit';
+import { amountOf, claimed, commitUpdates } from './updates.ts';
 
 export interface EmitterOptions {
   orm: MikroORM;
   bus: BusConnection;
   outbox: Outbox;
-  /** The tenant's definitions for an event type (the registry answers). */
+  /** The tenant's definitions that apply to `emit_kri` steps of an event type (the registry answers). */
   definitionsFor: (tenant: string, event: string) => Promise<KriDefinitionView[]>;
 }
 
@@ -37,23 +34,6 @@ interface EmitInput {
 }
 
 type Planned = { ok: true; records: KriEventRecord[] } | { ok: false; error: StepError };
-
-/** The amount a definition gives for what the step emitted, or why there is none. */
-export function amountOf(definition: KriDefinitionView, input: EmitInput): number | null | string {
-  if (definition.effect === 'close_breach' && definition.amount === undefined) return null;
-  if (typeof definition.amount === 'number') return definition.amount;
-  if (definition.amount === undefined) return `definition ${definition.id} has no amount`;
-  try {
-    const value = compileExpression(definition.amount)({
-      event: { value: input.value ?? null, attributes: input.attributes ?? {} },
-    });
-    if (typeof value === 'bigint') return Number(value);
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    return `amount of ${definition.id} is ${JSON.stringify(value)}, not a number`;
-  } catch (error) {
-    return `amount of ${definition.id} failed: ${describeError(error)}`;
-  }
-}
 
 const resultId = (key: string) => `result:${key}`;
 
@@ -94,35 +74,6 @@ export function createEmitter(options: EmitterOptions) {
     return { ok: true, records };
   };
 
-  const updateMessage = (tenant: string, record: KriEventRecord, input: EmitInput): OutboxMessage => {
-    const data: KriUpdate = {
-      kri: record.kri,
-      event: record.event,
-      effect: record.effect,
-      amount: record.amount,
-      definitionId: record.definitionId,
-      definitionVersion: record.definitionVersion,
-      runId: record.runId,
-      workflowId: record.workflowId,
-      stepId: record.stepId,
-      attributes: {
-        ...(input.attributes ?? {}),
-        ...(input.value === undefined ? {} : { value: input.value }),
-      },
-      emittedAt: record.emittedAt,
-    };
-    return {
-      subject: subjects.kriUpdate(tenant, record.kri),
-      event: cloudEvent({
-        id: record.id,
-        source: 'riskloop/kri-emitter',
-        type: kriEventTypes.update,
-        tenant,
-        data,
-      }),
-    };
-  };
-
   const resend = async (key: string, commandId: string) => {
     const rows = await orm.em
       .fork()
@@ -137,12 +88,7 @@ export function createEmitter(options: EmitterOptions) {
     async handle(command: StepCommand): Promise<void> {
       const { data } = command;
       const tenant = command.tenantid;
-      const done = await orm.em
-        .fork()
-        .execute(`select 1 from "kri_emitter"."emit_results" where idempotency_key = ?`, [
-          data.idempotencyKey,
-        ]);
-      if (done.length > 0) return resend(data.idempotencyKey, command.id);
+      if (await claimed(orm, data.idempotencyKey)) return resend(data.idempotencyKey, command.id);
 
       const startedAt = new Date();
       const planned = await plan(command, startedAt);
@@ -155,7 +101,6 @@ export function createEmitter(options: EmitterOptions) {
         finishedAt: new Date().toISOString(),
       };
       const input = data.input as unknown as EmitInput;
-      const updates = planned.ok ? planned.records.map((r) => updateMessage(tenant, r, input)) : [];
       const result: OutboxMessage = {
         subject: subjects.runEvent(tenant, data.runId),
         event: cloudEvent({
@@ -168,41 +113,24 @@ export function createEmitter(options: EmitterOptions) {
             : { ...base, error: planned.error },
         }),
       };
-      const committed = await orm.em.fork().transactional(async (tx) => {
-        const claimed = await tx.execute(
-          `insert into "kri_emitter"."emit_results" (idempotency_key, tenant_id, run_id, step_id, status, at)
-           values (?, ?, ?, ?, ?, now()) on conflict do nothing returning idempotency_key`,
-          [data.idempotencyKey, tenant, data.runId, data.stepId, planned.ok ? 'succeeded' : 'failed'],
-        );
-        if (claimed.length === 0) return false; // a concurrent delivery of the same command won
-        for (const r of planned.ok ? planned.records : []) {
-          await tx.execute(
-            `insert into "kri_emitter"."emitted_events"
-               (id, tenant_id, run_id, workflow_id, step_id, idempotency_key, event, kri, effect, amount,
-                definition_id, definition_version, attributes, emitted_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              r.id,
-              tenant,
-              r.runId,
-              r.workflowId,
-              r.stepId,
-              data.idempotencyKey,
-              r.event,
-              r.kri,
-              r.effect,
-              r.amount,
-              r.definitionId,
-              r.definitionVersion,
-              JSON.stringify(input.attributes ?? {}),
-              startedAt,
-            ],
-          );
-        }
-        await outbox.stage(tx, [...updates, result]);
-        return true;
-      });
-      if (committed) await outbox.send([...updates, result]);
+      await commitUpdates(
+        orm,
+        outbox,
+        {
+          tenant,
+          key: data.idempotencyKey,
+          runId: data.runId,
+          stepId: data.stepId,
+          status: planned.ok ? 'succeeded' : 'failed',
+          records: planned.ok ? planned.records : [],
+          attributes: {
+            ...(input.attributes ?? {}),
+            ...(input.value === undefined ? {} : { value: input.value }),
+          },
+          at: startedAt,
+        },
+        [result],
+      );
     },
 
     async runEvents(tenant: string, runId: string): Promise<{ items: KriEventRecord[] }> {

@@ -1,15 +1,27 @@
 /**
- * KRI emitter process: executes `emit_kri` steps (KRI events that workflows emit), applies the tenant's
- * KRI event definitions, publishes `kri.update` events to the risk model, and records each for audit.
+ * KRI emitter process: executes `emit_kri` steps (KRI events that workflows emit) and maps step results
+ * (definitions with `from_result`), applies the tenant's KRI event definitions, publishes `kri.update`
+ * events to the risk model, and records each for audit.
  */
 import { request, serve, startConsumer } from '@riskloop/bus';
-import { queryRpcs, StepCommand, streams, subjects, triggerRpcs } from '@riskloop/contracts';
+import {
+  cloudEventOf,
+  queryRpcs,
+  StepCommand,
+  StepResult,
+  streams,
+  subjects,
+  triggerRpcs,
+} from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import { createEmitter } from './emitter.ts';
 import type { Env } from './env.ts';
 import { queryKriEvents } from './query.ts';
+import { createResultMapper } from './results.ts';
+
+const StepResultEvent = cloudEventOf(StepResult);
 
 export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
@@ -19,7 +31,14 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
     bus,
     outbox,
     definitionsFor: async (tenant, event) =>
-      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { event })).items,
+      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { event, source: 'emit' })).items,
+  });
+  const mapper = createResultMapper({
+    orm,
+    outbox,
+    log,
+    mappingsOf: async (tenant) =>
+      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { source: 'result' })).items,
   });
   const consumer = await startConsumer(bus, {
     stream: streams.steps,
@@ -27,6 +46,13 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
     filter: subjects.stepExecAll('emit_kri'),
     schema: StepCommand,
     handle: (command) => emitter.handle(command),
+  });
+  const results = await startConsumer(bus, {
+    stream: streams.steps,
+    durable: 'kri-emitter-results',
+    filter: subjects.stepResultAll(),
+    schema: StepResultEvent,
+    handle: (event) => mapper.handle(event),
   });
   const servers = [
     serve(bus, triggerRpcs.listRunKriEvents, (b, { tenant }) => emitter.runEvents(tenant, b.runId)),
@@ -36,6 +62,7 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
   lifecycle.onShutdown('kri-emitter: work', async () => {
     for (const server of servers) await server.stop();
     await consumer.stop();
+    await results.stop();
     await stopReconciler();
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The KRI catalogue and KRI event definitions of each tenant. A definition says what an emitted KRI event
  * (`emit_kri: { event }`) does to a KRI: increment, decrement, set or close the breach, by an amount that
- * is a number or a CEL expression over `event.value` / `event.attributes`. Definitions are versioned like
+ * is a number or a CEL expression over `event.value` / `event.attributes`. A definition with `from_result`
+ * applies instead to step results its CEL condition matches. Definitions are versioned like
  * workflows: each change that alters the body is a new immutable version with actor, reason and diff.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -11,6 +12,7 @@ import {
   KriDefinitionId,
   KriId,
   formatPath,
+  stepExecutors,
   type KriDefinitionChange,
   type KriDefinitionView,
   type KriView,
@@ -47,9 +49,12 @@ export function amountProblem(body: KriDefinitionBody): string | undefined {
   if (typeof body.amount === 'number') return undefined;
   const analysis = analyzeExpression(body.amount);
   if (!analysis.ok) return `not a valid CEL expression: ${analysis.message}`;
-  const foreign = analysis.references.roots.filter((r) => r !== 'event');
-  if (foreign.length > 0)
-    return `an amount may read only event.value and event.attributes, not ${foreign.join(', ')}`;
+  const readable = body.from_result ? ['event', 'step'] : ['event'];
+  const foreign = analysis.references.roots.filter((r) => !readable.includes(r));
+  if (foreign.length > 0) {
+    const may = body.from_result ? 'event and step' : 'event.value and event.attributes';
+    return `an amount may read only ${may}, not ${foreign.join(', ')}`;
+  }
   let sample: unknown;
   try {
     sample = compileExpression(body.amount)({ event: { value: 1, attributes: {} } });
@@ -59,6 +64,27 @@ export function amountProblem(body: KriDefinitionBody): string | undefined {
   return typeof sample === 'number' || typeof sample === 'bigint'
     ? undefined
     : `the amount must be numeric; it evaluates to ${JSON.stringify(sample)}`;
+}
+
+/** Step kinds whose results reach the KRI emitter: those another service executes, but `emit_kri`. */
+const mappableKinds = Object.keys(stepExecutors).filter((k) => k !== 'emit_kri');
+
+/** A problem with `from_result`, as [path, message], or undefined. */
+export function mappingProblem(body: KriDefinitionBody): [string, string] | undefined {
+  const mapping = body.from_result;
+  if (!mapping) return undefined;
+  const unknown = (mapping.kinds ?? []).filter((k) => !mappableKinds.includes(k));
+  if (unknown.length > 0)
+    return [
+      'from_result.kinds',
+      `${unknown.join(', ')}: results of these kinds are not mapped (one of ${mappableKinds.join(', ')})`,
+    ];
+  const analysis = analyzeExpression(mapping.when);
+  if (!analysis.ok) return ['from_result.when', `not a valid CEL expression: ${analysis.message}`];
+  const foreign = analysis.references.roots.filter((r) => r !== 'step' && r !== 'workflow');
+  if (foreign.length > 0)
+    return ['from_result.when', `a condition may read only step and workflow, not ${foreign.join(', ')}`];
+  return undefined;
 }
 
 interface KriRow {
@@ -142,6 +168,8 @@ export function createKriCatalogue(orm: MikroORM) {
       const body = parseOr422(KriDefinitionBody, input);
       const problem = amountProblem(body);
       if (problem) throw RiskloopError.invalid(`amount: ${problem}`, 'amount');
+      const mapping = mappingProblem(body);
+      if (mapping) throw RiskloopError.invalid(`${mapping[0]}: ${mapping[1]}`, mapping[0]);
       const em = orm.em.fork();
       if (!(await em.findOne(Kri, { tenantId: tenant, id: body.kri }))) {
         throw RiskloopError.invalid(
@@ -194,11 +222,21 @@ export function createKriCatalogue(orm: MikroORM) {
       return definitionView(row);
     },
 
-    async listDefinitions(tenant: string, event?: string): Promise<{ items: KriDefinitionView[] }> {
+    /**
+     * The tenant's definitions, of one event type if given; `source: 'emit'` keeps those that apply to
+     * `emit_kri` steps, `'result'` the result mappings.
+     */
+    async listDefinitions(
+      tenant: string,
+      event?: string,
+      source?: 'emit' | 'result',
+    ): Promise<{ items: KriDefinitionView[] }> {
       const rows = await orm.em
         .fork()
         .find(KriDefinition, { tenantId: tenant, ...(event ? { event } : {}) }, { orderBy: { id: 'asc' } });
-      return { items: rows.map(definitionView) };
+      const items = rows.map(definitionView);
+      if (!source) return { items };
+      return { items: items.filter((d) => (d.from_result !== undefined) === (source === 'result')) };
     },
 
     async changeLog(tenant: string, id: string): Promise<{ items: KriDefinitionChange[] }> {

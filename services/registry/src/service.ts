@@ -30,7 +30,9 @@ export function startRegistry(runtime: RuntimeWithDb): void {
       kris.putDefinition(tenant, b.definitionId, b.actor, b.body, b.reason),
     ),
     serve(bus, triggerRpcs.getKriDefinition, (b, { tenant }) => kris.getDefinition(tenant, b.definitionId)),
-    serve(bus, triggerRpcs.listKriDefinitions, (b, { tenant }) => kris.listDefinitions(tenant, b.event)),
+    serve(bus, triggerRpcs.listKriDefinitions, (b, { tenant }) =>
+      kris.listDefinitions(tenant, b.event, b.source),
+    ),
     serve(bus, triggerRpcs.getKriDefinitionChangeLog, (b, { tenant }) =>
       kris.changeLog(tenant, b.definitionId),
     ),

@@ -6,26 +6,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OutboxMessage } from '@riskloop/db';
 import { randomUUID } from 'node:crypto';
 import { eligibleApprovers, type ApprovalState, type Effect } from './machine/index.ts';
-import { notifyCommand, stepCommand, type RunRef } from './step-commands.ts';
+import { notifyCommand, resultMessage, stepCommand, type RunRef } from './step-commands.ts';
 
 /** The `effect` actions among those `transition()` returned. */
 export function effectsOf(actions: readonly { type: string; params?: unknown }[]): Effect[] {
   return actions.filter((a) => a.type === 'effect').map((a) => a.params as Effect);
 }
 
-/** Effects that write rows besides the outbox (timers, approvals, waits). */
-export const storesRows = (effects: readonly Effect[]) =>
-  effects.some((e) => e.type !== 'dispatch' && e.type !== 'notify');
+const messageOnly = new Set<Effect['type']>(['dispatch', 'notify', 'result']);
 
-/** The outbox messages of `dispatch` and `notify` effects (no database). */
+/** Effects that write rows besides the outbox (timers, approvals, waits). */
+export const storesRows = (effects: readonly Effect[]) => effects.some((e) => !messageOnly.has(e.type));
+
+/** The outbox message of a `dispatch`, `notify` or `result` effect (no database). */
+function messageOf(run: RunRef, effect: Effect): OutboxMessage | undefined {
+  if (effect.type === 'dispatch') return stepCommand(run, effect);
+  if (effect.type === 'notify') return notifyCommand(run, effect);
+  if (effect.type === 'result') return resultMessage(run, effect);
+  return undefined;
+}
+
+/** The outbox messages of the effects that are only messages. */
 export function commandsOf(run: RunRef, effects: readonly Effect[]): OutboxMessage[] {
-  return effects.flatMap((effect) =>
-    effect.type === 'dispatch'
-      ? [stepCommand(run, effect)]
-      : effect.type === 'notify'
-        ? [notifyCommand(run, effect)]
-        : [],
-  );
+  return effects.flatMap((effect) => messageOf(run, effect) ?? []);
 }
 
 export async function carryOut(
@@ -35,13 +38,9 @@ export async function carryOut(
 ): Promise<OutboxMessage[]> {
   const messages: OutboxMessage[] = [];
   for (const effect of effects) {
+    const message = messageOf(run, effect);
+    if (message) messages.push(message);
     switch (effect.type) {
-      case 'dispatch':
-        messages.push(stepCommand(run, effect));
-        break;
-      case 'notify':
-        messages.push(notifyCommand(run, effect));
-        break;
       case 'schedule':
         await tx.execute(
           `insert into "runner"."timers" (id, tenant_id, run_id, key, step_id, due_at)

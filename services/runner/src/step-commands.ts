@@ -1,4 +1,4 @@
-/** Step commands for the service that executes a step kind, from the machine's `dispatch` and `notify` effects. */
+/** Step commands for executing services, and step results for the KRI emitter, from a run's effects. */
 import {
   cloudEvent,
   durationMs,
@@ -6,6 +6,7 @@ import {
   subjects,
   type Step,
   type StepExec,
+  type StepResult,
   type WorkflowDefinition,
 } from '@riskloop/contracts';
 import { walkSteps } from '@riskloop/definitions';
@@ -25,6 +26,7 @@ export interface RunRef {
 
 type Dispatch = Extract<Effect, { type: 'dispatch' }>;
 type Notify = Extract<Effect, { type: 'notify' }>;
+type Result = Extract<Effect, { type: 'result' }>;
 
 const stepsById = new WeakMap<WorkflowDefinition, Map<string, Step>>();
 
@@ -102,4 +104,26 @@ export function notifyCommand(run: RunRef, notify: Notify): OutboxMessage {
     backoffInitialMs: durationMs(defaultRetry.initial),
     backoffMaxMs: durationMs(defaultRetry.max),
   });
+}
+
+/** A step's result for the KRI emitter's result mappings (`step.result.<tenant>`). */
+export function resultMessage(run: RunRef, result: Result): OutboxMessage {
+  const data: StepResult = {
+    runId: run.runId,
+    workflowId: run.workflowId,
+    stepId: result.stepId,
+    kind: result.kind,
+    output: result.output,
+    finishedAt: result.at,
+  };
+  return {
+    subject: subjects.stepResult(run.tenant),
+    event: cloudEvent({
+      id: `step-result:${result.id}`,
+      source: 'riskloop/runner',
+      type: eventTypes.stepResult,
+      tenant: run.tenant,
+      data,
+    }),
+  };
 }

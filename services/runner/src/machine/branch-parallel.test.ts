@@ -393,7 +393,7 @@ describe('parallel, join any', () => {
       { stepId: 'after', input: { body: { winner: 'backup' } } },
     ]);
     expectSameMembers(
-      effects.filter((e) => e.type !== 'dispatch'),
+      effects.filter((e) => e.type !== 'dispatch' && e.type !== 'result'),
       [
         { type: 'unschedule', key: 'timeout:primary:1' },
         { type: 'unawait', stepId: 'manual' },

@@ -19,6 +19,7 @@ import {
   startRun,
   succeeded,
   withoutNotify,
+  withoutResults,
   type Run,
 } from './testing.ts';
 import type { Effect } from './types.ts';
@@ -94,7 +95,7 @@ describe('zentra new joiner', () => {
       dueAt: at(openedAt + 48 * hour),
       createdAt: at(openedAt),
     });
-    expect(withoutNotify(opened)).toEqual([
+    expect(withoutResults(withoutNotify(opened))).toEqual([
       { type: 'approval', approval },
       {
         type: 'schedule',
@@ -147,7 +148,7 @@ describe('zentra new joiner', () => {
     const notifiedAt = decidedAt + hour;
     const waiting = run.send(succeeded('notify_field_it', {}, notifiedAt));
     expect(run.steps.outcome).toMatchObject({ status: 'succeeded', output: { case: 0 } });
-    expect(waiting).toEqual([
+    expect(withoutResults(waiting)).toEqual([
       {
         type: 'schedule',
         key: 'wait:wait_30_days:1',
@@ -221,7 +222,8 @@ describe('zentra new joiner', () => {
     run.send(succeeded('accounts_cancelled', {}, 61 * hour));
     const end = run.send(succeeded('desk_cancelled', {}, 61 * hour));
 
-    expect(end).toEqual([]);
+    expect(withoutResults(end)).toEqual([]);
+    expect(only(end, 'result')).toMatchObject([{ stepId: 'desk_cancelled', kind: 'servicenow' }]);
     expect(run.value).toBe('succeeded');
     expect(run.context.end).toBe('succeeded');
     // The terminate inside the branch ends it as it ends the run.

@@ -295,6 +295,12 @@ function notification(context: RunContext, approval: ApprovalState, what: string
   ];
 }
 
+/**
+ * Does a success of this kind go to the KRI emitter, whose definitions may map it to a KRI event? Every
+ * kind another service executes, except `emit_kri` (it emits by itself).
+ */
+const mapsToKri = (kind: string) => kind !== 'emit_kri' && stepExecutorOf(kind) !== undefined;
+
 /** A result from the service that executed the step. */
 export function onResult(step: Step, context: RunContext, event: RunEvent): Change {
   const record = context.steps[step.id];
@@ -302,7 +308,22 @@ export function onResult(step: Step, context: RunContext, event: RunEvent): Chan
   const at = eventTime(event);
   const tries = { tries: (event as { tries?: number }).tries ?? 0 };
   if (isEvent(event, 'step.succeeded'))
-    return { update: succeeded(context, { ...record, ...tries }, event.output, event.finishedAt) };
+    return {
+      update: succeeded(context, { ...record, ...tries }, event.output, event.finishedAt),
+      effects: mapsToKri(record.type)
+        ? [
+            {
+              type: 'result',
+              // one per pass through the step: a loop (`on_error: goto`) re-enters it further down the path
+              id: derivedId(context.runId, step.id, String(record.attempts), String(context.path.length)),
+              stepId: step.id,
+              kind: record.type,
+              output: event.output,
+              at: event.finishedAt,
+            },
+          ]
+        : [],
+    };
   if (isEvent(event, 'step.failed'))
     return { update: failed(step, context, { ...record, ...tries }, event.error, event.finishedAt) };
   return { update: { steps: { ...context.steps, [step.id]: { ...record, finishedAt: at } } } };

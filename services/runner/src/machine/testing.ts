@@ -64,6 +64,8 @@ export const only = <T extends Effect['type']>(effects: readonly Effect[], type:
 
 /** Everything but `notify`, so a test still holds once approval notifications are sent. */
 export const withoutNotify = (effects: readonly Effect[]) => effects.filter((e) => e.type !== 'notify');
+/** The effects but the step results published for the KRI emitter. */
+export const withoutResults = (effects: readonly Effect[]) => effects.filter((e) => e.type !== 'result');
 
 /** A run of `definition`, started at `t0`, fed one event at a time; keeps the latest snapshot. */
 export function startRun(definition: StepInput[] | WorkflowDefinitionInput, input: RunInput = runInput()) {

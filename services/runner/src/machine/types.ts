@@ -115,7 +115,9 @@ export type Effect =
   | { type: 'approval'; approval: ApprovalState }
   | { type: 'await'; stepId: string; eventType: string }
   | { type: 'unawait'; stepId: string }
-  | { type: 'notify'; key: string; stepId: string; to: string[]; subject: string; message: string };
+  | { type: 'notify'; key: string; stepId: string; to: string[]; subject: string; message: string }
+  /** A step another service executed succeeded: its result goes to the KRI emitter's result mappings. */
+  | { type: 'result'; id: string; stepId: string; kind: string; output: unknown; at: string };
 
 /** A behaviour's result: the context fields it changes and the effects it asks for. */
 export interface Change {
