@@ -113,8 +113,12 @@ describe('the slice', () => {
     const first = await send();
     const second = await send();
     expect(first.status).toBe(202);
-    expect(second.status).toBe(200);
+    // the gateway replays the first answer to a retry with the same key
+    expect(second.status).toBe(202);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.runId).toBe(first.body.runId);
+    const runs = await api(`/api/workflows/${id}/runs`);
+    expect(runs.body.items).toHaveLength(1);
   });
 
   it('fails the step and the run when the destination answers 4xx, with the reason on the step', async () => {

@@ -11,3 +11,4 @@ export { startLoop } from './loop.ts';
 export type { LoopOptions } from './loop.ts';
 export { metrics, metricsRegistry, onScrape, serveMetrics } from './metrics.ts';
 export type { MetricsServer, MetricsServerOptions } from './metrics.ts';
+export { cleanUntrusted, defaultMaxDepth, jsonDepth, parseUntrustedJson } from './safe-json.ts';

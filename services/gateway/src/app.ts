@@ -8,8 +8,11 @@ import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
 import type { Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import { roleGuard, type RouteRoles } from './access.ts';
 import { auditTrail } from './audit/middleware.ts';
+import { idempotency } from './idempotency.ts';
+import { rateLimit, type RateLimits } from './rate-limit.ts';
 import { auditLogRoutes } from './routes/audit-log.ts';
 import { problem, problemFromError } from './problem.ts';
 import { accessMatrix } from './routes/access-matrix.ts';
@@ -49,12 +52,23 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** The role x route matrix (default: the one declared beside the routes). */
   accessMatrix?: RouteRoles;
+  /** Requests per second per credential and per tenant (default 100 and 300). */
+  rateLimits?: RateLimits;
 }
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const { bus } = options;
   const app = new Hono<GatewayEnv>();
   app.onError(problemFromError(options.log));
+  // An API answers data only: nothing may frame it, run scripts from it or sniff its types.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
   app.notFound((c) => problem(c, 404, `no route for ${c.req.method} ${c.req.path}`));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -87,10 +101,12 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     c.set('principal', await options.authenticate(c.req.header('authorization')));
     await next();
   });
+  app.use('/api/*', rateLimit(options.rateLimits ?? { perKey: 100, perTenant: 300 }));
   // Every mutating call is audited once answered, refusals included.
   app.use('/api/*', auditTrail(options.orm, options.log));
   // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
   app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
+  app.use('/api/*', idempotency(options.orm));
 
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
   app.route('/api/workflows', workflowRoutes({ bus }));

@@ -1,17 +1,20 @@
-/** Request bodies in JSON or YAML, and responses in the format the caller accepts. */
+/** Request bodies in JSON or YAML (untrusted: depth-limited, prototype keys dropped), and responses in the format the caller accepts. */
 import { fieldErrors } from '@riskloop/contracts';
 import { parseYaml, toYaml } from '@riskloop/definitions';
-import { RiskloopError } from '@riskloop/kit';
+import { cleanUntrusted, defaultMaxDepth, parseUntrustedJson, RiskloopError } from '@riskloop/kit';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
 const isYaml = (type: string) => /\b(application|text)\/(x-)?yaml\b/.test(type);
 
-/** The body as a value: JSON, or YAML when sent as `application/yaml`. */
+/**
+ * The body as a value: JSON, or YAML when sent as `application/yaml`. Untrusted either way: nesting past
+ * the limit is 400 before parsing, and `__proto__` / `constructor` / `prototype` keys are dropped.
+ */
 export async function readBody(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  if (isYaml(type)) return parseYaml(await c.req.text());
+  if (isYaml(type)) return cleanUntrusted(parseYaml(await c.req.text()), defaultMaxDepth);
   if (!type.includes('json')) {
     throw new RiskloopError(
       'unsupported_media_type',
@@ -19,11 +22,7 @@ export async function readBody(c: Context): Promise<unknown> {
       { status: 415 },
     );
   }
-  try {
-    return await c.req.json();
-  } catch {
-    throw new RiskloopError('bad_json', 'the body is not valid JSON', { status: 400 });
-  }
+  return parseUntrustedJson(await c.req.text(), defaultMaxDepth);
 }
 
 /** A JSON object body (e.g. a run payload); an empty body is `{}`. */

@@ -29,6 +29,10 @@ export const Env = CommonEnv.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Requests per second one API key or token may make to `/api` (per gateway copy); over it is 429. */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(100),
+  /** Requests per second all of one tenant's credentials together may make (per gateway copy). */
+  RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(300),
   /** Where people reach the gateway (e.g. https://riskloop.example.com): the base of preview-link URLs. */
   PUBLIC_URL: z.url().optional(),
 });

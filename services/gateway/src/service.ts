@@ -2,12 +2,13 @@
 import { serve } from '@hono/node-server';
 import { serve as serveRpc } from '@riskloop/bus';
 import { triggerRpcs } from '@riskloop/contracts';
-import { RiskloopError } from '@riskloop/kit';
+import { RiskloopError, startLoop } from '@riskloop/kit';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import type { RateLimits } from './rate-limit.ts';
 import { evidenceSeed } from './evidence.ts';
 import { createReadiness } from './readiness.ts';
 import { Tenant } from './db/entities.ts';
@@ -21,6 +22,7 @@ export interface GatewayOptions {
   evidenceSeed?: Buffer | undefined;
   oidcAllowHttp?: boolean;
   publicUrl?: string | undefined;
+  rateLimits?: RateLimits;
 }
 
 /** Resolves with the port actually bound (0 picks a free one). */
@@ -39,6 +41,7 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     readiness: createReadiness(bus, orm),
     maxBodyBytes: options.maxBodyBytes,
     evidenceSeed: options.evidenceSeed,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
@@ -50,6 +53,20 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     return { tenantId: row.id, name: row.name };
   });
   lifecycle.onShutdown('gateway: tenant rpc', () => tenants.stop());
+  // Stored answers to Idempotency-Key requests are kept for a day.
+  const stopSweep = startLoop({
+    name: 'idempotency sweep',
+    everyMs: 15 * 60_000,
+    log,
+    task: async () => {
+      await orm.em
+        .fork()
+        .execute(
+          `delete from "gateway"."idempotent_requests" where created_at < now() - interval '24 hours'`,
+        );
+    },
+  });
+  lifecycle.onShutdown('gateway: idempotency sweep', stopSweep);
   lifecycle.onShutdown('gateway: http', () => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
 }
@@ -64,6 +81,7 @@ export async function launch(env: Env, shared: SharedProcess = {}): Promise<void
     evidenceSeed: evidenceSeed(env.RISKLOOP_EVIDENCE_KEY, env.RISKLOOP_MASTER_KEYS),
     oidcAllowHttp: env.OIDC_ALLOW_HTTP,
     publicUrl: env.PUBLIC_URL,
+    rateLimits: { perKey: env.RATE_LIMIT_PER_KEY, perTenant: env.RATE_LIMIT_PER_TENANT },
   });
   runtime.ready({ port });
 }

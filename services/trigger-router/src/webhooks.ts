@@ -6,7 +6,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Keyring } from '@riskloop/crypto';
-import { RiskloopError } from '@riskloop/kit';
+import { parseUntrustedJson, RiskloopError } from '@riskloop/kit';
 import { randomBytes } from 'node:crypto';
 import { WebhookSecret } from './db/entities.ts';
 import { isWebhook, startsRun } from './matching.ts';
@@ -75,12 +75,7 @@ export function createWebhooks(options: WebhookOptions) {
         if (verdict.ignored) return { started: false, reason: verdict.reason };
         throw unauthorized(verdict.reason);
       }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(body);
-      } catch {
-        throw new RiskloopError('bad_json', 'the body is not valid JSON', { status: 400 });
-      }
+      const payload = parseUntrustedJson(body);
       if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
         throw RiskloopError.invalid('the body must be a JSON object', '(body)');
       const data = payload as Record<string, unknown>;

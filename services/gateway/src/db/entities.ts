@@ -108,4 +108,27 @@ export const PreviewLink = defineEntity({
   indexes: [{ name: 'preview_links_workflow_idx', properties: ['tenantId', 'workflowId'] }],
 });
 
-export const entities = [Tenant, ApiKey, OidcConfig, AuditEntry, AuditHead, PreviewLink];
+/**
+ * A POST answered under an `Idempotency-Key`: a retry with the same key and body gets the stored answer.
+ * `status` is null while the first request is in progress. Answers that hold a secret shown once (a new
+ * API key, a preview-link URL) are not stored: `secret` marks them and a retry is told so.
+ */
+export const IdempotentRequest = defineEntity({
+  name: 'IdempotentRequest',
+  tableName: 'idempotent_requests',
+  properties: (p) => ({
+    tenantId: p.uuid().primary(),
+    key: p.text().primary(),
+    /** `METHOD /path` and the SHA-256 of the body: the same key with another request is refused. */
+    request: p.text(),
+    bodyHash: p.text(),
+    status: p.integer().nullable(),
+    contentType: p.text().nullable(),
+    response: p.text().nullable(),
+    secret: p.boolean().default(false),
+    createdAt: p.datetime(),
+  }),
+  indexes: [{ name: 'idempotent_requests_created_idx', properties: ['createdAt'] }],
+});
+
+export const entities = [Tenant, ApiKey, OidcConfig, AuditEntry, AuditHead, PreviewLink, IdempotentRequest];
