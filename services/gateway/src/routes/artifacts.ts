@@ -3,7 +3,7 @@
  * the ETag. HTML is served sandboxed (no scripts, no same-origin) so a document can never act on the API.
  */
 import { request } from '@riskloop/bus';
-import { ArtifactName, artifactRpcs } from '@riskloop/contracts';
+import { ArtifactName, artifactRpcs, rpcs } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { idParam, type GatewayEnv, type RouteDeps } from './context.ts';
@@ -20,7 +20,9 @@ export function artifactRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
 
   app.get('/runs/:runId/artifacts', async (c) => {
     const runId = idParam(c, 'runId', 'run');
-    return c.json(await request(bus, artifactRpcs.listArtifacts, c.get('principal').tenantId, { runId }));
+    const tenant = c.get('principal').tenantId;
+    await request(bus, rpcs.getRun, tenant, { runId }); // 404 for another tenant's or no run
+    return c.json(await request(bus, artifactRpcs.listArtifacts, tenant, { runId }));
   });
 
   app.get('/runs/:runId/artifacts/:name', async (c) => {

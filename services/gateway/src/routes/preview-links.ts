@@ -55,11 +55,12 @@ export function previewLinkRoutes({ bus, orm, publicUrl }: PreviewLinkDeps): Hon
     return respond(c, { ...view, url, token }, 201, { 'cache-control': 'no-store' });
   });
 
-  app.get('/workflows/:id/preview-links', async (c) =>
-    respond(c, {
-      items: await listPreviewLinks(orm, c.get('principal').tenantId, idParam(c, 'id', 'workflow')),
-    }),
-  );
+  app.get('/workflows/:id/preview-links', async (c) => {
+    const workflowId = idParam(c, 'id', 'workflow');
+    const tenant = c.get('principal').tenantId;
+    await request(bus, rpcs.getWorkflow, tenant, { workflowId }); // 404 for another tenant's or no workflow
+    return respond(c, { items: await listPreviewLinks(orm, tenant, workflowId) });
+  });
 
   app.delete('/workflows/:id/preview-links/:linkId', async (c) => {
     const workflowId = idParam(c, 'id', 'workflow');

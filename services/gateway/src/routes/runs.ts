@@ -105,10 +105,9 @@ export function runRoutes({ bus }: RouteDeps): Hono<GatewayEnv> {
   app.get('/workflows/:id/runs', async (c) => {
     const workflowId = idParam(c, 'id', 'workflow');
     const query = readQuery(c, RunQuery);
-    return respond(
-      c,
-      await request(bus, runnerRpcs.listRuns, c.get('principal').tenantId, { ...query, workflowId }),
-    );
+    const tenant = c.get('principal').tenantId;
+    await request(bus, rpcs.getWorkflow, tenant, { workflowId }); // 404 for another tenant's or no workflow
+    return respond(c, await request(bus, runnerRpcs.listRuns, tenant, { ...query, workflowId }));
   });
 
   return app;
