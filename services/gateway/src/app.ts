@@ -60,10 +60,12 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const { bus } = options;
   const app = new Hono<GatewayEnv>();
   app.onError(problemFromError(options.log));
-  // An API answers data only: nothing may frame it, run scripts from it or sniff its types.
+  // An API answers data only: nothing may frame it, run scripts from it or sniff its types. A route that
+  // sets one of these headers itself keeps its own (e.g. `sandbox` on HTML artifacts).
   app.use(
     '*',
     secureHeaders({
+      overwrite: false,
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',
