@@ -3,14 +3,18 @@
  * cursor, the table refuses UPDATE/DELETE/TRUNCATE, concurrent writers make one gapless chain, and
  * `riskloop audit verify` names the entry a superuser edited and the one they deleted.
  */
-import { runScript } from '@riskloop/testkit';
+import { publishEvent } from '@riskloop/bus';
+import { cloudEvent, eventTypes, streams, subjects } from '@riskloop/contracts';
+import { runScript, waitFor } from '@riskloop/testkit';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAudit } from '../services/gateway/src/audit/log.ts';
+import { startPendingAudit } from '../services/gateway/src/audit/writer.ts';
 import { startInProcessGateway, type InProcessGateway } from './fixtures/gateway-in-process.ts';
 
 let gw: InProcessGateway;
+const bus = () => gw.testBus.bus;
 beforeAll(async () => {
   gw = await startInProcessGateway();
 });
@@ -161,5 +165,70 @@ describe('audit log', () => {
         .map((v) => v.tenantId)
         .sort(),
     ).toEqual([edited, deleted, cut].sort());
+  });
+});
+
+describe('an audit entry the database refuses when the call is answered', () => {
+  it('is written later from the bus, once, and the chain still verifies', async () => {
+    const pending = await startPendingAudit(gw.orm, gw.testBus.bus);
+    const admin = new pg.Client({ connectionString: gw.db.url });
+    await admin.connect();
+    try {
+      await admin.query(`create function gateway.refuse_audit() returns trigger language plpgsql as
+        $$ begin raise exception 'audit storage unavailable'; end $$`);
+      await admin.query(`create trigger refuse_audit before insert on gateway.audit_log
+        for each row execute function gateway.refuse_audit()`);
+      const answer = await call('POST', '/api/api-keys', gw.keys.admin, {
+        name: 'deferred-bot',
+        role: 'viewer',
+      });
+      expect(answer.status).toBe(201);
+      const target = '/api/api-keys';
+      const written = () =>
+        gw.orm.em
+          .fork()
+          .execute<{ id: string; details: Record<string, unknown> }[]>(
+            `select id, details from gateway.audit_log where tenant_id = ? and details->>'name' = 'deferred-bot'`,
+            [gw.tenantId],
+          );
+      expect(await written()).toEqual([]);
+      const stream = bus().jsm.streams.info(bus().streamName(streams.audit.name));
+      expect((await stream).state.messages).toBe(1);
+
+      await admin.query(`drop trigger refuse_audit on gateway.audit_log`);
+      const rows = await waitFor(async () => ((await written()).length > 0 ? written() : undefined), 30_000);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.details).toMatchObject({ deferred: true, name: 'deferred-bot' });
+
+      // the same pending entry delivered again (past the dedupe window) lands nothing new
+      const [entry] = await gw.orm.em
+        .fork()
+        .execute<{ actor: string; action: string; outcome: string; status: number }[]>(
+          `select actor, action, outcome, status from gateway.audit_log where id = ?`,
+          [rows[0]!.id],
+        );
+      await publishEvent(
+        bus(),
+        subjects.auditPending(gw.tenantId),
+        cloudEvent({
+          id: rows[0]!.id,
+          source: 'test',
+          type: eventTypes.auditPending,
+          tenant: gw.tenantId,
+          data: { id: rows[0]!.id, ...entry, target, details: {}, answeredAt: new Date().toISOString() },
+        }),
+        { msgId: `${rows[0]!.id}:again` },
+      );
+      await waitFor(
+        async () => (await bus().jsm.streams.info(bus().streamName(streams.audit.name))).state.messages === 0,
+        30_000,
+      );
+      expect(await written()).toHaveLength(1);
+      expect((await verifyAudit(gw.orm, gw.tenantId))[0]).toMatchObject({ ok: true });
+    } finally {
+      await admin.query(`drop trigger if exists refuse_audit on gateway.audit_log`);
+      await admin.end();
+      await pending.stop();
+    }
   });
 });

@@ -43,6 +43,7 @@ export {
   RunSignal,
   RunFinished,
   RunFinishedEvent,
+  PendingAudit,
 } from './messages.ts';
 export { stepExecutors, stepExecutorOf } from './step-executors.ts';
 export type { StepExecutor } from './step-executors.ts';

@@ -12,6 +12,7 @@ export const eventTypes = {
   stepSucceeded: 'riskloop.step.succeeded',
   stepFailed: 'riskloop.step.failed',
   stepResult: 'riskloop.step.result',
+  auditPending: 'riskloop.audit.pending',
   runSignal: 'riskloop.run.signal',
   runTimer: 'riskloop.run.timer',
   runFinished: 'riskloop.run.finished',
@@ -109,6 +110,23 @@ export const WorkflowChanged = z.object({
   actor: z.string(),
 });
 export type WorkflowChanged = z.infer<typeof WorkflowChanged>;
+
+/**
+ * An audit entry the gateway could not write when it answered (`audit.pending.<tenant>`); the CloudEvent id
+ * is the entry's id, so it lands in the chain once however often it is delivered.
+ */
+export const PendingAudit = z.object({
+  id: z.uuid(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  outcome: z.enum(['success', 'denied', 'failure']),
+  status: z.int().optional(),
+  details: z.record(z.string(), z.unknown()),
+  /** When the call was answered (the entry's own time is when it is written). */
+  answeredAt: z.iso.datetime({ offset: true }),
+});
+export type PendingAudit = z.infer<typeof PendingAudit>;
 
 /** What the dead-letter stream holds: the original message, untouched, and why it was given up on. */
 export const DeadLetter = z.object({

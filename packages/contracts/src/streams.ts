@@ -51,6 +51,14 @@ export const streams = {
     maxAgeMs: 30 * day,
     duplicateWindowMs: 120_000,
   },
+  /** Audit entries the gateway could not write when it answered: written later, once each. */
+  audit: {
+    name: 'AUDIT',
+    subjects: ['audit.>'],
+    retention: 'workqueue',
+    maxAgeMs: 14 * day,
+    duplicateWindowMs: 120_000,
+  },
   deadLetters: {
     name: 'DEAD_LETTERS',
     subjects: ['dlq.>'],

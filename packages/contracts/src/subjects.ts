@@ -31,6 +31,9 @@ export const subjects = {
   runFinishedAll: () => 'trigger.finished.*',
   /** A manual trigger: gateway -> trigger-router. */
   triggerManual: (tenant: string) => `trigger.manual.${token(tenant)}`,
+  /** An audit entry the gateway could not write when it answered the call: gateway -> gateway. */
+  auditPending: (tenant: string) => `audit.pending.${token(tenant)}`,
+  auditPendingAll: () => 'audit.pending.*',
   /** Registry lifecycle events (activated, paused, archived, version created). */
   workflowEvent: (tenant: string, event: string) => `workflow.${token(event)}.${token(tenant)}`,
   /** A KRI breach from the risk engine. */

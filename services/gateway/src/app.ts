@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { roleGuard, type RouteRoles } from './access.ts';
 import { auditTrail } from './audit/middleware.ts';
+import { createAuditWriter } from './audit/writer.ts';
 import { idempotency } from './idempotency.ts';
 import { rateLimit, type RateLimits } from './rate-limit.ts';
 import { auditLogRoutes } from './routes/audit-log.ts';
@@ -98,14 +99,15 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     }),
   );
   // Preview links are redeemed without a credential: before the authentication below.
-  app.route('/api/public', publicRoutes({ bus, orm: options.orm, log: options.log }));
+  const writeAudit = createAuditWriter(options.orm, bus, options.log);
+  app.route('/api/public', publicRoutes({ bus, orm: options.orm, log: options.log, writeAudit }));
   app.use('/api/*', async (c, next) => {
     c.set('principal', await options.authenticate(c.req.header('authorization')));
     await next();
   });
   app.use('/api/*', rateLimit(options.rateLimits ?? { perKey: 100, perTenant: 300 }));
   // Every mutating call is audited once answered, refusals included.
-  app.use('/api/*', auditTrail(options.orm, options.log));
+  app.use('/api/*', auditTrail(writeAudit));
   // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
   app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
   app.use('/api/*', idempotency(options.orm));

@@ -8,6 +8,7 @@ import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import { startPendingAudit } from './audit/writer.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { evidenceSeed } from './evidence.ts';
 import { createReadiness } from './readiness.ts';
@@ -53,6 +54,8 @@ export async function startGateway(runtime: RuntimeWithDb, options: GatewayOptio
     return { tenantId: row.id, name: row.name };
   });
   lifecycle.onShutdown('gateway: tenant rpc', () => tenants.stop());
+  const pendingAudit = await startPendingAudit(orm, bus);
+  lifecycle.onShutdown('gateway: pending audit entries', () => pendingAudit.stop());
   // Stored answers to Idempotency-Key requests are kept for a day.
   const stopSweep = startLoop({
     name: 'idempotency sweep',

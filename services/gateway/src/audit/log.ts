@@ -10,6 +10,8 @@ import { entryHash, genesisHash, type AuditBody, type AuditOutcome, type AuditRe
 
 export interface AuditInput {
   tenantId: string;
+  /** The entry's id; given, an entry with it already in the chain is not appended again. */
+  id?: string;
   actor: string;
   action: string;
   target: string;
@@ -63,10 +65,17 @@ async function appendIn(tx: EntityManager, input: AuditInput): Promise<AuditReco
      on conflict ("tenant_id") do update set "seq" = "audit_heads"."seq" returning "seq", "hash"`,
     [input.tenantId, genesisHash],
   );
+  if (input.id) {
+    const [existing] = await tx.execute<Row[]>(
+      `select ${columns} from "gateway"."audit_log" where "tenant_id" = ? and "id" = ?`,
+      [input.tenantId, input.id],
+    );
+    if (existing) return toRecord(existing); // written before: a redelivered pending entry
+  }
   const body: AuditBody = {
     tenantId: input.tenantId,
     seq: Number(head?.seq ?? 0) + 1,
-    id: randomUUID(),
+    id: input.id ?? randomUUID(),
     at: new Date().toISOString(),
     actor: input.actor,
     action: input.action,

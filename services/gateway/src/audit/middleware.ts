@@ -4,40 +4,34 @@
  * Refused calls are recorded too (`denied`); calls without a valid credential have no tenant and are not.
  * Handlers add details with `c.set('audit', {...})`.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '@riskloop/kit';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../routes/context.ts';
 import type { AuditOutcome } from './chain.ts';
-import { appendAudit } from './log.ts';
+import type { WriteAudit } from './writer.ts';
 
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const outcomeOf = (status: number): AuditOutcome =>
   status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure';
 
-export function auditTrail(orm: MikroORM, log: Logger): MiddlewareHandler<GatewayEnv> {
+/** The call's effect stands once answered: an entry that cannot be written now is written later. */
+export function auditTrail(writeAudit: WriteAudit): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     await next();
     if (!mutating.has(c.req.method)) return;
     const principal = c.get('principal');
     const status = c.res.status;
-    try {
-      await appendAudit(orm, {
-        tenantId: principal.tenantId,
-        actor: principal.actor,
-        action: c.get('route') ?? `${c.req.method} ${c.req.path}`,
-        target: c.req.path,
-        outcome: outcomeOf(status),
-        status,
-        details: {
-          credential: principal.keyId === 'oidc' ? 'oidc' : `key:${principal.keyId}`,
-          ...(c.get('audit') ?? {}),
-        },
-      });
-    } catch (error) {
-      // The call has already been answered: its effect stands; the missing entry is an alarm, not a 500.
-      log.error({ err: error, path: c.req.path, tenant: principal.tenantId }, 'audit entry not written');
-    }
+    await writeAudit({
+      tenantId: principal.tenantId,
+      actor: principal.actor,
+      action: c.get('route') ?? `${c.req.method} ${c.req.path}`,
+      target: c.req.path,
+      outcome: outcomeOf(status),
+      status,
+      details: {
+        credential: principal.keyId === 'oidc' ? 'oidc' : `key:${principal.keyId}`,
+        ...(c.get('audit') ?? {}),
+      },
+    });
   };
 }

@@ -75,6 +75,8 @@ export const AuditEntry = defineEntity({
   }),
   primaryKeys: ['tenantId', 'seq'],
   indexes: [{ name: 'audit_log_tenant_at_idx', properties: ['tenantId', 'at'] }],
+  /** An entry written late (from the bus) is found by its id, so that it lands once. */
+  uniques: [{ name: 'audit_log_tenant_id_unique', properties: ['tenantId', 'id'] }],
 });
 
 /** The last entry of each tenant's chain: writers lock it, and `audit verify` sees a cut-off tail. */

@@ -8,7 +8,7 @@ import { request } from '@riskloop/bus';
 import { rpcs, runnerRpcs, WorkflowDefinition } from '@riskloop/contracts';
 import { isRiskloopError, type Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
-import { appendAudit } from '../audit/log.ts';
+import type { WriteAudit } from '../audit/writer.ts';
 import { claimLink, findByToken, isTokenShaped } from '../preview/links.ts';
 import { publicWorkflowView } from '../preview/public-view.ts';
 import { problem } from '../problem.ts';
@@ -17,9 +17,10 @@ import type { RouteDeps } from './context.ts';
 export interface PublicDeps extends RouteDeps {
   orm: MikroORM;
   log: Logger;
+  writeAudit: WriteAudit;
 }
 
-export function publicRoutes({ bus, orm, log }: PublicDeps): Hono {
+export function publicRoutes({ bus, orm, log, writeAudit }: PublicDeps): Hono {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -36,7 +37,7 @@ export function publicRoutes({ bus, orm, log }: PublicDeps): Hono {
     const link = await findByToken(orm, token);
     if (!link) return gone();
     const record = (outcome: 'success' | 'denied', why?: string) =>
-      appendAudit(orm, {
+      writeAudit({
         tenantId: link.tenantId,
         actor: `preview-link:${link.id}`,
         action: 'preview_link.redeem',
