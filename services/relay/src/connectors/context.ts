@@ -36,6 +36,17 @@ export interface ConnectorContext {
 
 export type Connector = (input: Record<string, unknown>, context: ConnectorContext) => Promise<unknown>;
 
+/**
+ * `effect` unless a copy that held this delivery before already made it (then its recorded value); the
+ * value is recorded as soon as the effect is made, so a takeover after a crash does not repeat it.
+ */
+export async function once<T>(context: ConnectorContext, name: string, effect: () => Promise<T>): Promise<T> {
+  if (name in context.effects) return context.effects[name] as T;
+  const value = await effect();
+  await context.record(name, value);
+  return value;
+}
+
 /** A step's input parsed with its schema; a mismatch fails the step at once (retrying cannot help). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);

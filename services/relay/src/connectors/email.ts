@@ -92,6 +92,7 @@ export const email: Connector = async (raw, context) => {
     context.tenant,
     context.exec.runId,
     input.attachments,
+    context.artifactMaxBytes,
   );
   const attachments = files.map((f) => ({ filename: f.name, content: f.content, contentType: f.mediaType }));
   const sent = await sendEmail(
