@@ -30,5 +30,7 @@ export { startPagerDutyFake } from './saas/pagerduty.ts';
 export type { PagerDutyFake } from './saas/pagerduty.ts';
 export { startSmtpFake } from './saas/smtp.ts';
 export type { ReceivedMail, SmtpFake } from './saas/smtp.ts';
+export { checkSigV4, startS3Fake } from './saas/s3.ts';
+export type { S3Fake, S3FakeOptions, S3Object } from './saas/s3.ts';
 export { fakeDestinations } from './saas/destinations.ts';
 export type { SaasFakes } from './saas/destinations.ts';
