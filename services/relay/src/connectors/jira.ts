@@ -7,10 +7,17 @@
 import { JiraStep } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { createHash } from 'node:crypto';
-import { resolveAttachments } from '../artifacts/attach.ts';
 import { expectOk } from '../net/http.ts';
 import type { OpenDestination } from '../relay-config.ts';
-import { basicAuth, join, need, parseInput, type Connector, type ConnectorContext } from './context.ts';
+import {
+  attachmentsOf,
+  basicAuth,
+  join,
+  need,
+  parseInput,
+  type Connector,
+  type ConnectorContext,
+} from './context.ts';
 import { attachToIssue, type JiraApi } from './jira-attachments.ts';
 
 const Input = JiraStep.shape.jira;
@@ -32,13 +39,7 @@ const adf = (text: string) => ({
 export const jira: Connector = async (raw, context) => {
   const input = parseInput(Input, raw);
   // An unknown or oversized attachment fails the step before the issue is touched.
-  const files = await resolveAttachments(
-    context.artifacts,
-    context.tenant,
-    context.exec.runId,
-    input.attachments,
-    context.artifactMaxBytes,
-  );
+  const files = await attachmentsOf(context, input.attachments);
   const destination = (await context.store.open(context.tenant, context.config, 'jira', input.destination))!;
   const { api, output } = await act(input, context, destination);
   if (files.length === 0) return output;

@@ -7,10 +7,9 @@
  */
 import { SlackStep } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
-import { resolveAttachments } from '../artifacts/attach.ts';
 import { expectOk } from '../net/http.ts';
 import type { OpenDestination } from '../relay-config.ts';
-import { once, parseInput, type Connector, type ConnectorContext } from './context.ts';
+import { attachmentsOf, once, parseInput, type Connector, type ConnectorContext } from './context.ts';
 import { slackApi } from './slack-api.ts';
 import { shareSlackFiles } from './slack-files.ts';
 
@@ -92,13 +91,7 @@ export const slack: Connector = async (raw, context) => {
 
   // Everything that can refuse the step is checked before anything is posted.
   const token = uploadToken(destination);
-  const files = await resolveAttachments(
-    context.artifacts,
-    context.tenant,
-    context.exec.runId,
-    input.attachments,
-    context.artifactMaxBytes,
-  );
+  const files = await attachmentsOf(context, input.attachments);
   const posted = await once(context, 'slack:message', () => postSlack(destination, message, context));
   // chat.postMessage answers with the channel's id, which files.completeUploadExternal requires.
   const channel = posted.channel ?? input.channel;
