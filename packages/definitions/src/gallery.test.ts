@@ -162,7 +162,7 @@ describe('examples gallery', () => {
     expect([...kindsOf(d)].sort()).toEqual(['approval', 'evaluate', 'remediation', 'slack']);
   });
 
-  test('policycortex-critical-incident: contain in 30s, ticket, page, snapshot, evidence to the CISO and CTO', () => {
+  test('policycortex-critical-incident: contain in 30s, ticket, page, snapshot, evidence on the ticket and to the CISO and CTO', () => {
     const d = load('policycortex-critical-incident.yaml');
     expect(d.steps.map((s) => s.type)).toEqual([
       'remediation',
@@ -170,8 +170,14 @@ describe('examples gallery', () => {
       'pagerduty',
       'remediation',
       'document',
+      'jira',
       'email',
     ]);
+    expect(step(d, 'attach_evidence', 'jira').jira).toMatchObject({
+      action: 'comment',
+      issue: '{{ steps.create_incident.output.key }}',
+      attachments: ['evidence_summary.pdf'],
+    });
     expect(step(d, 'isolate_resource', 'remediation')).toMatchObject({
       timeout: '30s',
       remediation: { action: 'isolate_compromised_resource' },
@@ -516,9 +522,13 @@ describe('examples gallery: sample payloads', () => {
     expectNoStart(dry('policycortex-s3-public-access', { payload: (p) => ({ ...p, severity: 'MEDIUM' }) }));
   });
 
-  test('policycortex-critical-incident: contain, ticket, page, snapshot, summary and email all run', () => {
+  test('policycortex-critical-incident: contain, ticket, page, snapshot, summary, attach and email all run', () => {
     const report = dry('policycortex-critical-incident');
-    expect(Object.values(decisions(report))).toEqual(Array(6).fill('run'));
+    expect(Object.values(decisions(report))).toEqual(Array(7).fill('run'));
+    expect(inputOf(report, 'attach_evidence')).toMatchObject({
+      issue: 'SEC-1302',
+      comment: 'Evidence summary attached (snapshot snap-07e1d2c3b4a596870).',
+    });
     expect(inputOf(report, 'isolate_resource').parameters.resource_id).toBe('i-0f3c9a7b21d4e5f60');
     expect(inputOf(report, 'page_security_team').summary).toContain('(SEC-1302)');
     expect(inputOf(report, 'evidence_summary').template).toContain(

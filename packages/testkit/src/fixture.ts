@@ -20,6 +20,8 @@ export interface PlatformFixture {
 export interface UsePlatformOptions extends PlatformOptions {
   /** More servers the relay may call (e.g. SaaS fakes started by an earlier `beforeAll`), read at start. */
   targets?: () => readonly string[];
+  /** More environment for every service, read at start (e.g. the URL of a store an earlier `beforeAll` started). */
+  lateEnv?: () => Record<string, string>;
 }
 
 export function usePlatform(options: UsePlatformOptions = {}): PlatformFixture {
@@ -33,9 +35,10 @@ export function usePlatform(options: UsePlatformOptions = {}): PlatformFixture {
   };
   beforeAll(async () => {
     sink = await startSink();
-    const { targets, ...platformOptions } = options;
+    const { targets, lateEnv, ...platformOptions } = options;
     platform = await startPlatform({
       ...platformOptions,
+      env: { ...options.env, ...lateEnv?.() },
       allowTargets: [sink.url, ...(options.allowTargets ?? []), ...(targets?.() ?? [])],
     });
     apiKey = await createTenant(platform.env, 'acme');

@@ -12,7 +12,8 @@ import { createKeyring, parseMasterKeys } from '@riskloop/crypto';
 import { createOutbox, pgDataKeyStore } from '@riskloop/db';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
 import { fsArtifactStore } from './artifacts/fs-store.ts';
-import { pgArtifactStore } from './artifacts/store.ts';
+import { s3ArtifactStore } from './artifacts/s3-store.ts';
+import { pgArtifactStore, type ArtifactStore } from './artifacts/store.ts';
 import { database } from './db/index.ts';
 import type { Env } from './env.ts';
 import { createDeliveries } from './deliveries.ts';
@@ -42,10 +43,7 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
     breakerHalfOpenMs: env.RELAY_BREAKER_HALF_OPEN_MS,
   });
   const store = createRelayConfigStore({ orm, keyring, policy });
-  const artifacts =
-    env.RELAY_ARTIFACT_STORE === 'filesystem'
-      ? fsArtifactStore(env.RELAY_ARTIFACT_DIR)
-      : pgArtifactStore(orm);
+  const artifacts = artifactStore(env, orm);
   const actions = createRemediationActions(orm, store);
   const executorOptions: ExecutorOptions = {
     store,
@@ -122,6 +120,29 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
     await stopReconciler();
     await http.close();
   });
+}
+
+/** The artifact store `RELAY_ARTIFACT_STORE` names. */
+function artifactStore(env: Env, orm: RuntimeWithDb['orm']): ArtifactStore {
+  switch (env.RELAY_ARTIFACT_STORE) {
+    case 'filesystem':
+      return fsArtifactStore(env.RELAY_ARTIFACT_DIR);
+    case 's3':
+      return s3ArtifactStore({
+        // The env schema refuses `s3` without a bucket.
+        bucket: env.RELAY_S3_BUCKET ?? '',
+        region: env.RELAY_S3_REGION,
+        endpoint: env.RELAY_S3_ENDPOINT,
+        forcePathStyle: env.RELAY_S3_FORCE_PATH_STYLE,
+        prefix: env.RELAY_S3_PREFIX,
+        credentials:
+          env.RELAY_S3_ACCESS_KEY_ID && env.RELAY_S3_SECRET_ACCESS_KEY
+            ? { accessKeyId: env.RELAY_S3_ACCESS_KEY_ID, secretAccessKey: env.RELAY_S3_SECRET_ACCESS_KEY }
+            : undefined,
+      });
+    case 'postgres':
+      return pgArtifactStore(orm);
+  }
 }
 
 /** Boot this service, start its work and report ready. `shared` is set when several services share a process. */

@@ -12,7 +12,11 @@ export interface FakeRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The request target as sent (path and query, still percent-encoded): what a signature covers. */
+  target: string;
   body: string;
+  /** The body's bytes (uploads). */
+  raw: Buffer;
   json: any;
 }
 
@@ -54,13 +58,15 @@ export async function startFakeServer(routes: FakeRoute[]): Promise<FakeServer> 
     const text =
       reply.body === undefined
         ? ''
-        : typeof reply.body === 'string'
+        : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
           ? reply.body
           : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
-      ...(typeof reply.body === 'string'
-        ? { 'content-type': 'text/plain' }
-        : { 'content-type': 'application/json' }),
+      'content-type': Buffer.isBuffer(reply.body)
+        ? 'application/octet-stream'
+        : typeof reply.body === 'string'
+          ? 'text/plain'
+          : 'application/json',
       ...reply.headers,
     });
     res.end(text);
@@ -70,7 +76,8 @@ export async function startFakeServer(routes: FakeRoute[]): Promise<FakeServer> 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
       let json: unknown;
       try {
         json = body ? JSON.parse(body) : undefined;
@@ -82,7 +89,9 @@ export async function startFakeServer(routes: FakeRoute[]): Promise<FakeServer> 
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
+        target: req.url ?? '/',
         body,
+        raw,
         json,
       };
       requests.push(request);
@@ -139,3 +148,37 @@ export const basic = (user: string, secret: string) =>
 /** A reason unless `value` is a non-empty string. */
 export const needString = (value: unknown, what: string) =>
   typeof value === 'string' && value.length > 0 ? undefined : `${what} is required`;
+
+/** The parts of a multipart/form-data body: field name, file name, content type and bytes. */
+export function parseMultipart(
+  request: FakeRequest,
+): { name: string; filename?: string; contentType?: string; content: Buffer }[] | undefined {
+  const match = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(
+    String(request.headers['content-type']),
+  );
+  if (!match) return undefined;
+  const delimiter = Buffer.from(`\r\n--${match[1] ?? match[2] ?? ''}`);
+  // A leading CRLF makes the first delimiter look like every other one.
+  const body = Buffer.concat([Buffer.from('\r\n'), request.raw]);
+  const parts = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const headersEnd = body.indexOf('\r\n\r\n', start);
+    const next = body.indexOf(delimiter, headersEnd);
+    if (headersEnd < 0 || next < 0) return undefined;
+    const head = body.subarray(start + 2, headersEnd).toString('utf8');
+    const disposition = /content-disposition:([^\r\n]*)/i.exec(head)?.[1] ?? '';
+    const filename = /filename="([^"]*)"/i.exec(disposition)?.[1];
+    const contentType = /content-type:\s*([^\r\n]*)/i.exec(head)?.[1];
+    parts.push({
+      name: /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '',
+      ...(filename === undefined ? {} : { filename }),
+      ...(contentType === undefined ? {} : { contentType }),
+      content: body.subarray(headersEnd + 4, next),
+    });
+    at = next;
+  }
+  return parts;
+}

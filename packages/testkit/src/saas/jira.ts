@@ -1,8 +1,20 @@
 /**
  * Jira Cloud REST v3 with Basic auth (email and API token): create issue (201), JQL search by label,
- * comment, list and apply transitions, and `myself`.
+ * comment, list and apply transitions, `myself`, read an issue's `attachment` field, and add attachments
+ * (`POST /rest/api/3/issue/{key}/attachments`: multipart `file` parts, refused without
+ * `X-Atlassian-Token: no-check` as Jira's XSRF check does).
  */
-import { basic, needString, startFakeServer, type FakeServer } from './fake-server.ts';
+import { createHash } from 'node:crypto';
+import { basic, needString, parseMultipart, startFakeServer, type FakeServer } from './fake-server.ts';
+
+export interface JiraAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+}
 
 export interface JiraIssue {
   id: string;
@@ -10,6 +22,7 @@ export interface JiraIssue {
   fields: Record<string, any>;
   comments: unknown[];
   status: string;
+  attachments: JiraAttachment[];
 }
 
 export interface JiraFake extends FakeServer {
@@ -29,7 +42,15 @@ export async function startJiraFake(
 ): Promise<JiraFake> {
   const issues = new Map<string, JiraIssue>();
   let n = 0;
+  let attachmentCount = 0;
   const auth = () => basic(email, token);
+  const attachmentView = (a: JiraAttachment) => ({
+    id: a.id,
+    filename: a.filename,
+    mimeType: a.mimeType,
+    size: a.size,
+    content: `${server.url}/rest/api/3/attachment/content/${a.id}`,
+  });
   const server = await startFakeServer([
     {
       method: 'POST',
@@ -56,6 +77,7 @@ export async function startJiraFake(
           fields,
           comments: [],
           status: 'To Do',
+          attachments: [],
         };
         issues.set(issue.key, issue);
         return {
@@ -113,6 +135,50 @@ export async function startJiraFake(
         if (!issue || !wanted) return { status: 400, body: { errorMessages: ['bad transition'] } };
         issue.status = wanted.name;
         return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/rest\/api\/3\/issue\/([A-Z0-9-]+)$/,
+      auth,
+      reply: (_request, [key]) => {
+        const issue = issues.get(key ?? '');
+        if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'] } };
+        return {
+          status: 200,
+          body: {
+            id: issue.id,
+            key: issue.key,
+            fields: { summary: issue.fields.summary, attachment: issue.attachments.map(attachmentView) },
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/rest\/api\/3\/issue\/([A-Z0-9-]+)\/attachments$/,
+      auth,
+      reply: (request, [key]) => {
+        if (request.headers['x-atlassian-token'] !== 'no-check')
+          return { status: 403, body: 'XSRF check failed' };
+        const issue = issues.get(key ?? '');
+        if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'] } };
+        const files = parseMultipart(request)?.filter((p) => p.name === 'file' && p.filename);
+        if (!files?.length) return { status: 415, body: { errorMessages: ['no file part'] } };
+        const added = files.map((f) => {
+          attachmentCount += 1;
+          const attachment: JiraAttachment = {
+            id: String(20_000 + attachmentCount),
+            filename: f.filename ?? '',
+            mimeType: f.contentType ?? 'application/octet-stream',
+            size: f.content.length,
+            sha256: createHash('sha256').update(f.content).digest('hex'),
+            content: Buffer.from(f.content),
+          };
+          issue.attachments.push(attachment);
+          return attachmentView(attachment);
+        });
+        return { status: 200, body: added };
       },
     },
     {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fsArtifactStore } from './fs-store.ts';
+import { artifactStoreContract } from './store-contract.ts';
 import { artifactOf, sha256Hex } from './store.ts';
 
 let root: string;
@@ -24,21 +25,11 @@ describe('artifacts', () => {
     );
   });
 
-  test('the filesystem store keeps bytes and metadata per tenant and run, and replaces on a rewrite', async () => {
-    const store = fsArtifactStore(root);
-    await store.put('t1', 'run-1', artifactOf('a.html', 's', Buffer.from('<p>1</p>'), 1000));
-    await store.put('t1', 'run-1', artifactOf('a.html', 's', Buffer.from('<p>2</p>'), 1000));
-    const got = await store.get('t1', 'run-1', 'a.html');
-    expect(got?.content.toString()).toBe('<p>2</p>');
-    expect(got?.sha256).toBe(sha256Hex(Buffer.from('<p>2</p>')));
-    expect((await store.list('t1', 'run-1')).map((a) => a.name)).toEqual(['a.html']);
-    expect(await store.list('t2', 'run-1')).toEqual([]);
-    expect(await store.get('t1', 'run-1', 'b.pdf')).toBeUndefined();
-  });
-
   test('a path segment cannot climb out of the store', async () => {
     const store = fsArtifactStore(root);
     await expect(store.get('..', 'run-1', 'a.html')).rejects.toThrow(/unsafe path segment/);
     await expect(store.get('t1', 'run-1', '../x')).rejects.toThrow(/unsafe path segment/);
   });
 });
+
+artifactStoreContract('filesystem', () => fsArtifactStore(root));

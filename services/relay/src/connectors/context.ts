@@ -2,7 +2,8 @@
 import type { RelayConfigBody, RunView, StepExec } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import type { z } from 'zod';
-import type { ArtifactStore } from '../artifacts/store.ts';
+import { resolveAttachments } from '../artifacts/attach.ts';
+import type { ArtifactRecord, ArtifactStore } from '../artifacts/store.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import type { Http } from '../net/http.ts';
 import type { RelayConfigStore } from '../relay-config.ts';
@@ -35,6 +36,26 @@ export interface ConnectorContext {
 }
 
 export type Connector = (input: Record<string, unknown>, context: ConnectorContext) => Promise<unknown>;
+
+/**
+ * `effect` unless a copy that held this delivery before already made it (then its recorded value); the
+ * value is recorded as soon as the effect is made, so a takeover after a crash does not repeat it.
+ */
+export async function once<T>(context: ConnectorContext, name: string, effect: () => Promise<T>): Promise<T> {
+  if (name in context.effects) return context.effects[name] as T;
+  const value = await effect();
+  await context.record(name, value);
+  return value;
+}
+
+/** The run's artifacts that a step's `attachments` name; fails the step on an unknown or oversized one. */
+export function attachmentsOf(
+  context: ConnectorContext,
+  names: string[] | undefined,
+): Promise<ArtifactRecord[]> {
+  const { artifacts, tenant, exec, artifactMaxBytes } = context;
+  return resolveAttachments(artifacts, tenant, exec.runId, names, artifactMaxBytes);
+}
 
 /** A step's input parsed with its schema; a mismatch fails the step at once (retrying cannot help). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -8,9 +8,8 @@ import { EmailStep } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import { resolveAttachments } from '../artifacts/attach.ts';
 import type { OpenDestination } from '../relay-config.ts';
-import { parseInput, type Connector, type ConnectorContext } from './context.ts';
+import { attachmentsOf, parseInput, type Connector, type ConnectorContext } from './context.ts';
 
 export interface Mail {
   to: string[];
@@ -87,12 +86,7 @@ export const email: Connector = async (raw, context) => {
   const input = parseInput(Input, raw);
   const destination = (await context.store.open(context.tenant, context.config, 'email', input.destination))!;
   context.usedDestination(destination.name);
-  const files = await resolveAttachments(
-    context.artifacts,
-    context.tenant,
-    context.exec.runId,
-    input.attachments,
-  );
+  const files = await attachmentsOf(context, input.attachments);
   const attachments = files.map((f) => ({ filename: f.name, content: f.content, contentType: f.mediaType }));
   const sent = await sendEmail(
     destination,

@@ -2,13 +2,23 @@
  * Jira (REST API v3): create an issue, comment on one, or transition one. A created issue carries a
  * label derived from the idempotency key, and every create first searches for that label: a create whose
  * answer was lost (a timeout, a relay that died) is found instead of opened twice. Output: key, id, URL.
+ * With `attachments`, the artifacts are then attached to that issue (jira-attachments.ts), once each.
  */
 import { JiraStep } from '@riskloop/contracts';
 import { RiskloopError } from '@riskloop/kit';
 import { createHash } from 'node:crypto';
 import { expectOk } from '../net/http.ts';
 import type { OpenDestination } from '../relay-config.ts';
-import { basicAuth, join, need, parseInput, type Connector, type ConnectorContext } from './context.ts';
+import {
+  attachmentsOf,
+  basicAuth,
+  join,
+  need,
+  parseInput,
+  type Connector,
+  type ConnectorContext,
+} from './context.ts';
+import { attachToIssue, type JiraApi } from './jira-attachments.ts';
 
 const Input = JiraStep.shape.jira;
 type Input = ReturnType<typeof Input.parse>;
@@ -28,12 +38,25 @@ const adf = (text: string) => ({
 
 export const jira: Connector = async (raw, context) => {
   const input = parseInput(Input, raw);
+  // An unknown or oversized attachment fails the step before the issue is touched.
+  const files = await attachmentsOf(context, input.attachments);
   const destination = (await context.store.open(context.tenant, context.config, 'jira', input.destination))!;
+  const { api, output } = await act(input, context, destination);
+  if (files.length === 0) return output;
+  const attachments = await attachToIssue(output.key, files, api, destination.name, context);
+  return { ...output, attachments };
+};
+
+async function act(
+  input: Input,
+  context: ConnectorContext,
+  destination: OpenDestination,
+): Promise<{ api: JiraApi; output: { key: string } & Record<string, unknown> }> {
   context.usedDestination(destination.name);
   if (destination.config.type !== 'jira') throw new Error('not a jira destination');
   const settings = destination.config.settings;
   const token = need(destination.credentials, 'api_token', destination.name);
-  const api = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+  const api: JiraApi = (method, path, body, headers) =>
     context.http
       .send({
         url: join(settings.base_url, path),
@@ -41,6 +64,7 @@ export const jira: Connector = async (raw, context) => {
         headers: {
           authorization: settings.email ? basicAuth(settings.email, token) : `Bearer ${token}`,
           accept: 'application/json',
+          ...headers,
         },
         body,
         timeoutMs: context.exec.timeoutMs,
@@ -54,40 +78,42 @@ export const jira: Connector = async (raw, context) => {
 
   if (input.action === 'comment') {
     const key = issueKey(input.issue);
-    return context.call(destination.name, async () => {
+    const output = await context.call(destination.name, async () => {
       const answer = await api('POST', `rest/api/3/issue/${key}/comment`, {
         body: adf(input.comment ?? input.summary ?? ''),
       });
       return {
-        key: input.issue,
+        key: input.issue ?? '',
         commentId: (answer.body as { id?: string }).id ?? null,
         url: browse(input.issue ?? ''),
       };
     });
+    return { api, output };
   }
   if (input.action === 'transition') {
     const key = issueKey(input.issue);
     const wanted = input.transition;
     if (!wanted) throw new RiskloopError('invalid_input', 'jira transition needs a transition name or id');
-    return context.call(destination.name, async () => {
+    const output = await context.call(destination.name, async () => {
       const listed = await api('GET', `rest/api/3/issue/${key}/transitions`);
       const transitions = (listed.body as { transitions?: { id: string; name: string }[] }).transitions ?? [];
       const match = transitions.find((t) => t.id === wanted || t.name.toLowerCase() === wanted.toLowerCase());
       if (!match)
         throw new RiskloopError('jira_no_transition', `issue ${input.issue} has no transition ${wanted}`);
       await api('POST', `rest/api/3/issue/${key}/transitions`, { transition: { id: match.id } });
-      return { key: input.issue, transition: match.name, url: browse(input.issue ?? '') };
+      return { key: input.issue ?? '', transition: match.name, url: browse(input.issue ?? '') };
     });
+    return { api, output };
   }
-  return createIssue(input, settings, context, destination, api, browse);
-};
+  return { api, output: await createIssue(input, settings, context, destination, api, browse) };
+}
 
 async function createIssue(
   input: Input,
   settings: { project?: string | undefined; issue_type: string },
   context: ConnectorContext,
   destination: OpenDestination,
-  api: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ body: unknown }>,
+  api: JiraApi,
   browse: (key: string) => string,
 ) {
   const project = input.project ?? settings.project;

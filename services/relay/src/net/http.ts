@@ -4,7 +4,7 @@
  * the guard's). Non-2xx answers become `HttpStatusError`s that say whether a retry can help and carry the
  * `Retry-After` delay when the destination sent one.
  */
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { Agent, fetch, FormData, type Dispatcher } from 'undici';
 import { RiskloopError } from '@riskloop/kit';
 import { TargetRefused, type AddressPolicy } from './address-policy.ts';
 
@@ -12,7 +12,10 @@ export interface HttpRequest {
   url: string;
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
-  /** Sent as is (a string), or as JSON. */
+  /**
+   * Sent as is (a string, bytes, a form: `URLSearchParams`, or undici's `FormData` for multipart), or as
+   * JSON. A form sets its own content type.
+   */
   body?: unknown;
   timeoutMs: number;
 }
@@ -58,14 +61,14 @@ export function createHttp(policy: AddressPolicy) {
   const guarded = new Agent({ connect: { lookup: policy.guardedLookup } });
   const direct = new Agent();
 
-  const once = async (url: string, request: HttpRequest, method: string, body: string | undefined) => {
+  const once = async (url: string, request: HttpRequest, method: string, body: Body | undefined) => {
     const { allowListed } = await policy.checkUrl(url, undefined, false);
     const dispatcher: Dispatcher = allowListed ? direct : guarded;
     try {
       return await fetch(url, {
         method,
         headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
           'user-agent': 'riskloop-relay',
           ...request.headers,
         },
@@ -86,12 +89,7 @@ export function createHttp(policy: AddressPolicy) {
     async send(request: HttpRequest): Promise<HttpAnswer> {
       let url = request.url;
       let method: string = request.method ?? (request.body === undefined ? 'GET' : 'POST');
-      let body =
-        request.body === undefined
-          ? undefined
-          : typeof request.body === 'string'
-            ? request.body
-            : JSON.stringify(request.body);
+      let body = bodyOf(request.body);
       for (let hop = 0; ; hop += 1) {
         const response = await once(url, request, method, body);
         const location = response.headers.get('location');
@@ -123,6 +121,21 @@ export function createHttp(policy: AddressPolicy) {
 }
 
 export type Http = ReturnType<typeof createHttp>;
+
+type Body = string | Uint8Array | URLSearchParams | FormData;
+
+function bodyOf(value: unknown): Body | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value === 'string' ||
+    value instanceof Uint8Array ||
+    value instanceof URLSearchParams ||
+    value instanceof FormData
+  ) {
+    return value;
+  }
+  return JSON.stringify(value);
+}
 
 /** Throw an `HttpStatusError` unless the answer is 2xx. */
 export function expectOk(answer: HttpAnswer): HttpAnswer {
