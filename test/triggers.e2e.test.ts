@@ -279,6 +279,28 @@ describe('result mappings', () => {
       [run.id],
     );
     expect(rows).toHaveLength(1);
+
+    // A changed mapping applies to the next result at once (the emitter's cached copy is dropped).
+    const changed = await api('PUT', '/api/workflow-kri-definitions/patch-confirmed', {
+      event: 'patch_confirmed',
+      kri: 'open_patch_tickets',
+      effect: 'decrement',
+      amount: 'step.output.body.patched * 2',
+      from_result: { kinds: ['webhook'], when: 'step.output.body.status == "patch confirmed"' },
+      reason: 'count both hosts of each patch',
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const second = await api('POST', `/api/workflows/${workflowId}/run`, {});
+    const secondRun = await endOf(second.body.runId as string);
+    const remapped = await waitFor(
+      async () => {
+        const r = await api('GET', `/api/runs/${secondRun.id}`);
+        return (r.body.kriEvents as unknown[]).length > 0 ? r.body.kriEvents : undefined;
+      },
+      30_000,
+      'the second mapped KRI event',
+    );
+    expect(remapped).toEqual([expect.objectContaining({ amount: 6, definitionVersion: 2 })]);
   });
 
   it('refuses a result mapping with a bad condition, an unmapped kind or an amount reading the trigger, naming the field', async () => {

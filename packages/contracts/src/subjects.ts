@@ -34,6 +34,12 @@ export const subjects = {
   /** An audit entry the gateway could not write when it answered the call: gateway -> gateway. */
   auditPending: (tenant: string) => `audit.pending.${token(tenant)}`,
   auditPendingAll: () => 'audit.pending.*',
+  /**
+   * A tenant's KRI event definitions changed (core NATS, not a stream): registry -> kri-emitter, which
+   * drops its cached copy. A lost notice is covered by the cache's time limit.
+   */
+  kriDefinitionsChanged: (tenant: string) => `notice.kri-definitions.${token(tenant)}`,
+  kriDefinitionsChangedAll: () => 'notice.kri-definitions.*',
   /** Registry lifecycle events (activated, paused, archived, version created). */
   workflowEvent: (tenant: string, event: string) => `workflow.${token(event)}.${token(tenant)}`,
   /** A KRI breach from the risk engine. */

@@ -19,6 +19,7 @@ import { database } from './db/index.ts';
 import { createEmitter } from './emitter.ts';
 import type { Env } from './env.ts';
 import { queryKriEvents } from './query.ts';
+import { createDefinitionCache } from './definitions-cache.ts';
 import { createResultMapper } from './results.ts';
 
 const StepResultEvent = cloudEventOf(StepResult);
@@ -26,19 +27,23 @@ const StepResultEvent = cloudEventOf(StepResult);
 export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'kri_emitter', bus, log });
+  const definitions = createDefinitionCache({
+    bus,
+    ttlMs: 30_000,
+    load: async (tenant) => (await request(bus, triggerRpcs.listKriDefinitions, tenant, {})).items,
+  });
   const emitter = createEmitter({
     orm,
     bus,
     outbox,
     definitionsFor: async (tenant, event) =>
-      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { event, source: 'emit' })).items,
+      (await definitions.get(tenant)).filter((d) => d.event === event && !d.from_result),
   });
   const mapper = createResultMapper({
     orm,
     outbox,
     log,
-    mappingsOf: async (tenant) =>
-      (await request(bus, triggerRpcs.listKriDefinitions, tenant, { source: 'result' })).items,
+    mappingsOf: async (tenant) => (await definitions.get(tenant)).filter((d) => d.from_result),
   });
   const consumer = await startConsumer(bus, {
     stream: streams.steps,
@@ -63,6 +68,7 @@ export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
     for (const server of servers) await server.stop();
     await consumer.stop();
     await results.stop();
+    definitions.stop();
     await stopReconciler();
   });
 }

@@ -1,6 +1,6 @@
 /** Start the registry on a booted runtime: its RPC methods and its outbox reconciler. */
 import { serve } from '@riskloop/bus';
-import { interviewRpcs, rpcs, tenantSettingsRpcs, triggerRpcs } from '@riskloop/contracts';
+import { interviewRpcs, rpcs, subjects, tenantSettingsRpcs, triggerRpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { dryRun } from '@riskloop/definitions';
 import { bootService, type RuntimeWithDb, type SharedProcess } from '@riskloop/runtime';
@@ -26,9 +26,12 @@ export function startRegistry(runtime: RuntimeWithDb): void {
     serve(bus, triggerRpcs.putKri, (b, { tenant }) => kris.putKri(tenant, b.kriId, b.body)),
     serve(bus, triggerRpcs.getKri, (b, { tenant }) => kris.getKri(tenant, b.kriId)),
     serve(bus, triggerRpcs.listKris, (_b, { tenant }) => kris.listKris(tenant)),
-    serve(bus, triggerRpcs.putKriDefinition, (b, { tenant }) =>
-      kris.putDefinition(tenant, b.definitionId, b.actor, b.body, b.reason),
-    ),
+    serve(bus, triggerRpcs.putKriDefinition, async (b, { tenant }) => {
+      const saved = await kris.putDefinition(tenant, b.definitionId, b.actor, b.body, b.reason);
+      // the kri-emitter's cached definitions of this tenant are stale now
+      if (saved.changed) bus.nc.publish(bus.subject(subjects.kriDefinitionsChanged(tenant)));
+      return saved;
+    }),
     serve(bus, triggerRpcs.getKriDefinition, (b, { tenant }) => kris.getDefinition(tenant, b.definitionId)),
     serve(bus, triggerRpcs.listKriDefinitions, (b, { tenant }) =>
       kris.listDefinitions(tenant, b.event, b.source),
