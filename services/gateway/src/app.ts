@@ -30,6 +30,7 @@ import { relayConfigRoutes } from './routes/relay-config.ts';
 import { remediationActionRoutes } from './routes/remediation-actions.ts';
 import { meRoutes } from './routes/me.ts';
 import { oidcConfigRoutes } from './routes/oidc-config.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { previewLinkRoutes } from './routes/preview-links.ts';
 import { publicRoutes } from './routes/public.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -109,7 +110,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   // Every mutating call is audited once answered, refusals included.
   app.use('/api/*', auditTrail(writeAudit));
   // Deny by default: a route is reached only by the roles `routes/access-matrix.ts` lists for it.
-  app.use('/api/*', roleGuard(options.accessMatrix ?? accessMatrix));
+  const matrix = options.accessMatrix ?? accessMatrix;
+  app.use('/api/*', roleGuard(matrix));
   app.use('/api/*', idempotency(options.orm));
 
   app.get('/api/schemas/workflow-definition', (c) => c.json(workflowDefinitionJsonSchema()));
@@ -130,6 +132,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   app.route('/api/audit-log', auditLogRoutes(options.orm));
   app.route('/api', previewLinkRoutes({ bus, orm: options.orm, publicUrl: options.publicUrl }));
   app.route('/api/oidc-config', oidcConfigRoutes(options.orm, options.oidcAllowHttp ?? false));
+  app.route('/api', openApiRoutes(matrix));
 
   return app;
 }

@@ -16,6 +16,7 @@ import { relayConfigAccess } from './relay-config.ts';
 import { auditLogAccess } from './audit-log.ts';
 import { meAccess } from './me.ts';
 import { oidcConfigAccess } from './oidc-config.ts';
+import { openApiAccess } from './openapi.ts';
 import { previewLinkAccess } from './preview-links.ts';
 import { runAccess } from './runs.ts';
 import { tenantSettingsAccess } from './tenant-settings.ts';
@@ -40,4 +41,5 @@ export const accessMatrix: RouteRoles = {
   ...mountRoles('/api/remediation-actions', remediationActionAccess),
   ...mountRoles('/api', artifactAccess),
   ...mountRoles('/api', evidenceAccess),
+  ...mountRoles('/api', openApiAccess),
 };
