@@ -4,8 +4,8 @@
  * Every copy of a service joins one queue group, so each request is answered once.
  */
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import { RpcReply, subjects, type RpcMethod } from '@riskloop/contracts';
-import { describeError, isRiskloopError, RiskloopError } from '@riskloop/kit';
+import { allTenants, RpcReply, subjects, type RpcMethod } from '@riskloop/contracts';
+import { describeError, isRiskloopError, RiskloopError, systemScope, tenantScope } from '@riskloop/kit';
 import type { z } from 'zod';
 import type { BusConnection } from './connect.ts';
 
@@ -59,7 +59,9 @@ export function serve<Req extends z.ZodType, Res extends z.ZodType>(
         const issue = parsed.error.issues[0];
         throw RiskloopError.invalid(issue?.message ?? 'invalid request', issue?.path.join('.'));
       }
-      reply = { ok: true, data: await handler(parsed.data, { tenant }) };
+      // the caller's tenant is the database's scope while answering (`_all`: every tenant)
+      const scope = tenant === allTenants ? systemScope : tenant;
+      reply = { ok: true, data: await tenantScope.run(scope, () => handler(parsed.data, { tenant })) };
     } catch (error) {
       if (!isRiskloopError(error)) bus.log.error({ err: error, method: method.method }, 'rpc handler failed');
       const e = isRiskloopError(error)

@@ -4,3 +4,4 @@ export { migrate, ensureDatabase } from './migrate.ts';
 export { createOutbox, outboxTableSql, OutboxEntry } from './outbox.ts';
 export type { Outbox, OutboxMessage, OutboxOptions } from './outbox.ts';
 export { DataKeyEntry, pgDataKeyStore } from './data-keys.ts';
+export { appRole, ensureRowSecurity, scopeToTenants, tenantSetting } from './row-security.ts';

@@ -1,9 +1,11 @@
 /**
- * Apply a service's migrations on start. Copies of a service starting together take a PostgreSQL
- * advisory lock so that exactly one of them migrates and the others wait for it.
+ * Apply a service's migrations on start, then its tables' row-level security (row-security.ts). Copies of
+ * a service starting together take a PostgreSQL advisory lock so that exactly one of them migrates and the
+ * others wait for it.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { ensureRowSecurity } from './row-security.ts';
 
 export async function migrate(orm: MikroORM, url: string, schema: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -12,6 +14,7 @@ export async function migrate(orm: MikroORM, url: string, schema: string): Promi
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`riskloop:migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const applied = await orm.getMigrator().up();
+    await ensureRowSecurity(client, schema);
     return applied.map((m) => m.name);
   } finally {
     await client

@@ -9,7 +9,7 @@ import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
-import { metrics, startLoop, type Logger } from '@riskloop/kit';
+import { metrics, startLoop, systemScope, tenantScope, type Logger } from '@riskloop/kit';
 
 export interface OutboxMessage {
   subject: string;
@@ -107,7 +107,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       next.done = lastFlush.then(async () => {
         if (batch === next) batch = undefined;
         try {
-          await markSent(options.orm.em.fork(), next.ids);
+          // the batch holds several tenants' rows: marked in the system scope, not the first sender's
+          await tenantScope.run(systemScope, () => markSent(options.orm.em.fork(), next.ids));
         } catch (error) {
           options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
         }

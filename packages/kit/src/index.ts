@@ -12,3 +12,4 @@ export type { LoopOptions } from './loop.ts';
 export { metrics, metricsRegistry, onScrape, serveMetrics } from './metrics.ts';
 export type { MetricsServer, MetricsServerOptions } from './metrics.ts';
 export { cleanUntrusted, defaultMaxDepth, jsonDepth, parseUntrustedJson } from './safe-json.ts';
+export { systemScope, tenantScope } from './tenant-scope.ts';

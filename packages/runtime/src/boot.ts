@@ -6,7 +6,7 @@ import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { connectBus, ensureStreams, serveHealth, type BusConnection } from '@riskloop/bus';
 import { streams } from '@riskloop/contracts';
-import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
+import { createOrm, ensureDatabase, migrate, scopeToTenants } from '@riskloop/db';
 import { createLifecycle, createLogger, signalReady, type Lifecycle, type Logger } from '@riskloop/kit';
 import { startProcessMetrics } from './metrics.ts';
 import { randomUUID } from 'node:crypto';
@@ -94,5 +94,7 @@ export async function bootService(options: BootOptions): Promise<Runtime | Runti
   lifecycle.onShutdown(`${options.service}: database`, () => orm.close());
   const applied = await migrate(orm, options.env.DATABASE_URL, options.db.schema);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  // from here on the service works as riskloop_app, for the tenant of the work at hand (row-level security)
+  scopeToTenants(orm);
   return { ...runtime, orm };
 }

@@ -5,7 +5,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BusConnection } from '@riskloop/bus';
 import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
-import type { Logger } from '@riskloop/kit';
+import { tenantScope, type Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -103,8 +103,10 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const writeAudit = createAuditWriter(options.orm, bus, options.log);
   app.route('/api/public', publicRoutes({ bus, orm: options.orm, log: options.log, writeAudit }));
   app.use('/api/*', async (c, next) => {
-    c.set('principal', await options.authenticate(c.req.header('authorization')));
-    await next();
+    const principal = await options.authenticate(c.req.header('authorization'));
+    c.set('principal', principal);
+    // everything after this reads the database as the caller's tenant (row-level security)
+    await tenantScope.run(principal.tenantId, next);
   });
   app.use('/api/*', rateLimit(options.rateLimits ?? { perKey: 100, perTenant: 300 }));
   // Every mutating call is audited once answered, refusals included.
