@@ -14,7 +14,16 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { CloudEvent, type StreamSpec } from '@riskloop/contracts';
-import { describeError, isRiskloopError, metrics, onScrape, RiskloopError, tenantScope } from '@riskloop/kit';
+import {
+  describeError,
+  inSpan,
+  isRiskloopError,
+  metrics,
+  onScrape,
+  RiskloopError,
+  SpanKind,
+  tenantScope,
+} from '@riskloop/kit';
 import type { z } from 'zod';
 import type { BusConnection } from './connect.ts';
 import { deadLetter } from './dead-letter.ts';
@@ -100,9 +109,18 @@ export async function startConsumer<S extends z.ZodType>(
     }
     const timer = metrics.messageSeconds.startTimer(labels);
     try {
-      // the event's tenant is the database's scope while it is handled (row-level security)
-      const tenant = (decoded.event as { tenantid: string }).tenantid;
-      await tenantScope.run(tenant, () => options.handle(decoded.event, context));
+      // the event's tenant is the database's scope while it is handled (row-level security), in a span of
+      // the trace the event came with
+      const { tenantid, traceparent } = decoded.event as { tenantid: string; traceparent?: string };
+      await inSpan(
+        `consume ${options.durable}`,
+        {
+          parent: traceparent ?? msg.headers?.get('traceparent'),
+          kind: SpanKind.CONSUMER,
+          attributes: { 'messaging.destination': context.subject, 'riskloop.tenant': tenantid },
+        },
+        () => tenantScope.run(tenantid, () => options.handle(decoded.event, context)),
+      );
       msg.ack();
       counted('ack');
     } catch (error) {

@@ -2,7 +2,7 @@
 import type { PubAck } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import type { CloudEvent } from '@riskloop/contracts';
-import { RiskloopError } from '@riskloop/kit';
+import { currentTraceparent, RiskloopError } from '@riskloop/kit';
 import type { BusConnection } from './connect.ts';
 
 export interface PublishOptions {
@@ -20,7 +20,8 @@ export async function publishEvent(
   const h = headers();
   h.set('Content-Type', 'application/cloudevents+json');
   h.set('ce-tenantid', event.tenantid);
-  if (event.traceparent) h.set('traceparent', event.traceparent);
+  const traceparent = event.traceparent ?? currentTraceparent();
+  if (traceparent) h.set('traceparent', traceparent);
   try {
     return await bus.js.publish(bus.subject(subject), JSON.stringify(event), {
       msgID: options.msgId ?? event.id,

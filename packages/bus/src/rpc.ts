@@ -3,9 +3,18 @@
  * `RiskloopError` (not found, invalid, conflict) reaches the caller with its code and status intact.
  * Every copy of a service joins one queue group, so each request is answered once.
  */
-import type { Msg, Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type Subscription } from '@nats-io/transport-node';
 import { allTenants, RpcReply, subjects, type RpcMethod } from '@riskloop/contracts';
-import { describeError, isRiskloopError, RiskloopError, systemScope, tenantScope } from '@riskloop/kit';
+import {
+  currentTraceparent,
+  describeError,
+  inSpan,
+  isRiskloopError,
+  RiskloopError,
+  SpanKind,
+  systemScope,
+  tenantScope,
+} from '@riskloop/kit';
 import type { z } from 'zod';
 import type { BusConnection } from './connect.ts';
 
@@ -23,7 +32,13 @@ export async function request<Req extends z.ZodType, Res extends z.ZodType>(
   const subject = bus.subject(subjects.rpc(method.service, tenant, method.method));
   let reply: Msg;
   try {
-    reply = await bus.nc.request(subject, JSON.stringify(body), { timeout: options.timeoutMs ?? 5_000 });
+    const traceparent = currentTraceparent();
+    const h = traceparent ? headers() : undefined;
+    if (h && traceparent) h.set('traceparent', traceparent);
+    reply = await bus.nc.request(subject, JSON.stringify(body), {
+      timeout: options.timeoutMs ?? 5_000,
+      ...(h ? { headers: h } : {}),
+    });
   } catch (error) {
     throw RiskloopError.unavailable(`${method.service} did not answer ${method.method}`, error);
   }
@@ -61,7 +76,16 @@ export function serve<Req extends z.ZodType, Res extends z.ZodType>(
       }
       // the caller's tenant is the database's scope while answering (`_all`: every tenant)
       const scope = tenant === allTenants ? systemScope : tenant;
-      reply = { ok: true, data: await tenantScope.run(scope, () => handler(parsed.data, { tenant })) };
+      const answered = await inSpan(
+        `rpc ${method.service}.${method.method}`,
+        {
+          parent: msg.headers?.get('traceparent'),
+          kind: SpanKind.SERVER,
+          attributes: { 'riskloop.tenant': tenant },
+        },
+        () => tenantScope.run(scope, () => handler(parsed.data, { tenant })),
+      );
+      reply = { ok: true, data: answered };
     } catch (error) {
       if (!isRiskloopError(error)) bus.log.error({ err: error, method: method.method }, 'rpc handler failed');
       const e = isRiskloopError(error)

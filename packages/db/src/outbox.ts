@@ -9,7 +9,7 @@ import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
 import type { CloudEvent } from '@riskloop/contracts';
-import { metrics, startLoop, systemScope, tenantScope, type Logger } from '@riskloop/kit';
+import { currentTraceparent, metrics, startLoop, systemScope, tenantScope, type Logger } from '@riskloop/kit';
 
 export interface OutboxMessage {
   subject: string;
@@ -80,6 +80,13 @@ export function outboxTableSql(schema: string): string[] {
   ];
 }
 
+/** Staged events carry the trace they were staged in: a re-send by the reconciler still joins it. */
+function traced(messages: readonly OutboxMessage[]): void {
+  const traceparent = currentTraceparent();
+  if (!traceparent) return;
+  for (const m of messages) m.event.traceparent ??= traceparent;
+}
+
 export function createOutbox(options: OutboxOptions): Outbox {
   const table = `"${options.schema}"."outbox"`;
   const graceMs = options.graceMs ?? 3_000;
@@ -138,6 +145,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const outbox: Outbox = {
     async stage(em, messages) {
       if (messages.length === 0) return;
+      traced(messages);
       const placeholders = messages.map(() => '(?, ?, ?, ?::jsonb)').join(', ');
       const params = messages.flatMap((m) => [
         m.event.id,
@@ -149,6 +157,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     stageSql(messages, where) {
+      traced(messages);
       const values = messages.map(() => '(?, ?, ?, ?::jsonb)').join(', ');
       return {
         sql: `insert into ${table} (id, tenant_id, subject, event)

@@ -29,7 +29,9 @@ export async function ensureRowSecurity(client: pg.Client, schema: string): Prom
   await client.query(`do $$ begin create role ${appRole} nologin;
     exception when duplicate_object or unique_violation then null; end $$`);
   await client.query(`grant usage on schema "${schema}" to ${appRole}`);
-  await client.query(`grant select, insert, update, delete on all tables in schema "${schema}" to ${appRole}`);
+  await client.query(
+    `grant select, insert, update, delete on all tables in schema "${schema}" to ${appRole}`,
+  );
   await client.query(`grant usage, select on all sequences in schema "${schema}" to ${appRole}`);
   const { rows } = await client.query<{ name: string; tenant: string | null }>(
     `select t.table_name as name, c.column_name as tenant

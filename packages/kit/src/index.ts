@@ -13,3 +13,5 @@ export { metrics, metricsRegistry, onScrape, serveMetrics } from './metrics.ts';
 export type { MetricsServer, MetricsServerOptions } from './metrics.ts';
 export { cleanUntrusted, defaultMaxDepth, jsonDepth, parseUntrustedJson } from './safe-json.ts';
 export { systemScope, tenantScope } from './tenant-scope.ts';
+export { currentTraceparent, inSpan, SpanKind, startTracing } from './tracing.ts';
+export type { SpanOptions } from './tracing.ts';

@@ -7,7 +7,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { connectBus, ensureStreams, serveHealth, type BusConnection } from '@riskloop/bus';
 import { streams } from '@riskloop/contracts';
 import { createOrm, ensureDatabase, migrate, scopeToTenants } from '@riskloop/db';
-import { createLifecycle, createLogger, signalReady, type Lifecycle, type Logger } from '@riskloop/kit';
+import {
+  createLifecycle,
+  createLogger,
+  signalReady,
+  startTracing,
+  type Lifecycle,
+  type Logger,
+} from '@riskloop/kit';
 import { startProcessMetrics } from './metrics.ts';
 import { randomUUID } from 'node:crypto';
 import type { CommonEnv } from './env.ts';
@@ -54,6 +61,8 @@ export async function bootService(options: BootOptions): Promise<Runtime | Runti
     },
   );
   const lifecycle = options.lifecycle ?? createLifecycle({ log });
+  const stopTracing = startTracing(`riskloop-${options.service}`, options.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  lifecycle.onShutdown(`${options.service}: traces`, stopTracing);
   const bus = await connectBus({
     servers: options.env.NATS_URL,
     name: options.service,

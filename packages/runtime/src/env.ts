@@ -19,5 +19,7 @@ export const CommonEnv = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** Interface for the metrics server. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** An OTLP/HTTP collector (e.g. http://otel-collector:4318): spans are exported there; unset: off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 export type CommonEnv = z.infer<typeof CommonEnv>;

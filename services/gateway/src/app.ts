@@ -5,7 +5,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BusConnection } from '@riskloop/bus';
 import { workflowDefinitionJsonSchema } from '@riskloop/contracts';
-import { tenantScope, type Logger } from '@riskloop/kit';
+import { inSpan, SpanKind, tenantScope, type Logger } from '@riskloop/kit';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -62,6 +62,18 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const { bus } = options;
   const app = new Hono<GatewayEnv>();
   app.onError(problemFromError(options.log));
+  // one span per request, joining the caller's trace when it sends a `traceparent`
+  app.use('*', (c, next) =>
+    inSpan(
+      `HTTP ${c.req.method}`,
+      {
+        parent: c.req.header('traceparent'),
+        kind: SpanKind.SERVER,
+        attributes: { 'http.method': c.req.method, 'url.path': c.req.path },
+      },
+      next,
+    ),
+  );
   // An API answers data only: nothing may frame it, run scripts from it or sniff its types. A route that
   // sets one of these headers itself keeps its own (e.g. `sandbox` on HTML artifacts).
   app.use(
