@@ -5,10 +5,9 @@
  * commands upload nothing again. A webhook-only Slack destination and an unknown artifact fail their step
  * with a clear error.
  */
-import { publishEvent } from '@riskloop/bus';
-import { cloudEvent, eventTypes, subjects, type StepExec } from '@riskloop/contracts';
 import {
   fakeDestinations,
+  redeliverRelayCommand,
   startJiraFake,
   startS3Fake,
   startSlackFake,
@@ -79,46 +78,15 @@ async function run(steps: unknown[], payload: Record<string, unknown>) {
   );
 }
 
-/** Publish a step's command again, with its idempotency key, and wait for its stored result to come back. */
-async function redeliver(finished: any, stepId: string, kind: string) {
-  const [row] = await e2e.platform.db.query<{ idempotency_key: string; tenant_id: string }>(
-    `select idempotency_key, tenant_id from relay.deliveries where run_id = $1 and step_id = $2`,
-    [finished.id, stepId],
-  );
-  const step = finished.steps.find((s: any) => s.id === stepId);
-  const data: StepExec = {
+/** A step's command delivered again (same idempotency key), answered with the stored result. */
+const redeliver = (finished: any, stepId: string, kind: string) =>
+  redeliverRelayCommand(e2e.platform, {
     runId: finished.id,
     workflowId: finished.workflowId,
     stepId,
     kind,
-    attempt: 1,
-    idempotencyKey: row!.idempotency_key,
-    input: step.input,
-    timeoutMs: 5_000,
-    maxAttempts: 1,
-    backoffInitialMs: 0,
-    backoffMaxMs: 0,
-  };
-  const tenant = row!.tenant_id;
-  const { bus } = e2e.platform.testBus;
-  const results: string[] = [];
-  const sub = bus.nc.subscribe(bus.subject(subjects.runEvent(tenant, finished.id)), {
-    callback: (_e, msg) => {
-      results.push(msg.json<{ id: string }>().id);
-    },
+    input: finished.steps.find((s: any) => s.id === stepId).input,
   });
-  try {
-    const event = cloudEvent({ id: randomUUID(), source: 'test', type: eventTypes.stepExec, tenant, data });
-    await publishEvent(bus, subjects.stepExec(kind, tenant), event);
-    await waitFor(
-      () => results.includes(`result:${row!.idempotency_key}`),
-      30_000,
-      'the stored result again',
-    );
-  } finally {
-    sub.unsubscribe();
-  }
-}
 
 describe('attachments on slack and jira steps, artifacts in S3', () => {
   let finished: any;

@@ -100,4 +100,4 @@ it('a relay sent SIGTERM finishes the call it is making, reports it, and exits 0
     await platform.stop();
     await sink.close();
   }
-});
+}, 120_000); // five services start first: on a busy 2-core machine that alone can take most of a minute

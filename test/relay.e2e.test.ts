@@ -4,11 +4,10 @@
  * webhook, the deliveries on the run, one effect for a redelivered command, key rotation through the CLI,
  * and a canary secret that never shows up in an answer, a log line or a stored message.
  */
-import { publishEvent } from '@riskloop/bus';
-import { cloudEvent, eventTypes, subjects, type StepExec } from '@riskloop/contracts';
 import { generateMasterKey } from '@riskloop/crypto';
 import {
   fakeDestinations,
+  redeliverRelayCommand,
   runScript,
   startJiraFake,
   startPagerDutyFake,
@@ -22,7 +21,7 @@ import {
   type SmtpFake,
 } from '@riskloop/testkit';
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const canary = 'xoxb-CANARY-5e1f0c7d2a9b';
@@ -233,43 +232,14 @@ describe('a run through the connectors', () => {
   });
 
   it('a redelivered command makes no second effect and re-sends the stored result', async () => {
-    const [row] = await e2e.platform.db.query<{ idempotency_key: string; tenant_id: string }>(
-      `select idempotency_key, tenant_id from relay.deliveries where run_id = $1 and step_id = 'post'`,
-      [runId],
-    );
-    const tenant = row!.tenant_id;
     const post = run.steps.find((s: any) => s.id === 'post');
-    const data: StepExec = {
+    await redeliverRelayCommand(e2e.platform, {
       runId,
       workflowId: run.workflowId,
       stepId: 'post',
       kind: 'slack',
-      attempt: 1,
-      idempotencyKey: row!.idempotency_key,
       input: post.input,
-      timeoutMs: 5_000,
-      maxAttempts: 1,
-      backoffInitialMs: 0,
-      backoffMaxMs: 0,
-    };
-    const { bus } = e2e.platform.testBus;
-    const results: string[] = [];
-    const sub = bus.nc.subscribe(bus.subject(subjects.runEvent(tenant, runId)), {
-      callback: (_e, msg) => {
-        results.push(msg.json<{ id: string }>().id);
-      },
     });
-    try {
-      const event = cloudEvent({ id: randomUUID(), source: 'test', type: eventTypes.stepExec, tenant, data });
-      await publishEvent(bus, subjects.stepExec('slack', tenant), event);
-      await waitFor(
-        () => results.includes(`result:${row!.idempotency_key}`),
-        30_000,
-        'the stored result again',
-      );
-    } finally {
-      sub.unsubscribe();
-    }
     expect(slack.messages.filter((m) => m.text === 'CVE CVE-2026-1 found')).toHaveLength(1);
   });
 });

@@ -5,9 +5,7 @@
  * with its idempotency key, even when the command is delivered again; bad parameters, a slow endpoint, an
  * unreachable one and an answer outside the output schema each fail the step saying so.
  */
-import { publishEvent } from '@riskloop/bus';
-import { cloudEvent, eventTypes, subjects, type StepExec } from '@riskloop/contracts';
-import { usePlatform, waitFor } from '@riskloop/testkit';
+import { redeliverRelayCommand, usePlatform, waitFor } from '@riskloop/testkit';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -182,47 +180,13 @@ describe('running actions', () => {
 
   it('makes no second call when the command is delivered again', async () => {
     const before = calls('/automation/actions/s3-block-public-access').length;
-    const [row] = await e2e.platform.db.query<{
-      idempotency_key: string;
-      tenant_id: string;
-      request: unknown;
-    }>(
-      `select idempotency_key, tenant_id, request from relay.deliveries where run_id = $1 and step_id = 'fix'`,
-      [runId],
-    );
     const run = (await api('GET', `/api/runs/${runId}`)).body;
-    const data: StepExec = {
+    await redeliverRelayCommand(e2e.platform, {
       runId,
       workflowId: run.workflowId,
       stepId: 'fix',
       kind: 'remediation',
-      attempt: 1,
-      idempotencyKey: row!.idempotency_key,
-      input: row!.request as Record<string, unknown>,
-      timeoutMs: 5_000,
-      maxAttempts: 1,
-      backoffInitialMs: 0,
-      backoffMaxMs: 0,
-    };
-    const { bus } = e2e.platform.testBus;
-    const tenant = row!.tenant_id;
-    const results: string[] = [];
-    const sub = bus.nc.subscribe(bus.subject(subjects.runEvent(tenant, runId)), {
-      callback: (_e, msg) => {
-        results.push(msg.json<{ id: string }>().id);
-      },
     });
-    try {
-      const event = cloudEvent({ id: randomUUID(), source: 'test', type: eventTypes.stepExec, tenant, data });
-      await publishEvent(bus, subjects.stepExec('remediation', tenant), event);
-      await waitFor(
-        () => results.includes(`result:${row!.idempotency_key}`),
-        30_000,
-        'the stored result again',
-      );
-    } finally {
-      sub.unsubscribe();
-    }
     expect(calls('/automation/actions/s3-block-public-access')).toHaveLength(before);
   });
 

@@ -202,6 +202,17 @@ describe('the Draxis KRI loop', () => {
   });
 });
 
+/** The KRI events on a run's record, once there are any (a mapped result is applied after the run ends). */
+const kriEventsOf = (runId: string) =>
+  waitFor(
+    async () => {
+      const r = await api('GET', `/api/runs/${runId}`);
+      return (r.body.kriEvents as unknown[]).length > 0 ? r.body.kriEvents : undefined;
+    },
+    30_000,
+    `KRI events on run ${runId}`,
+  );
+
 describe('result mappings', () => {
   it('a step result a definition maps becomes one KRI update, with no emit_kri step, however often it is delivered', async () => {
     const tenant = await tenantId();
@@ -238,14 +249,7 @@ describe('result mappings', () => {
     expect(started.status, started.text).toBe(202);
     const run = await endOf(started.body.runId as string);
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
-    const mapped = await waitFor(
-      async () => {
-        const r = await api('GET', `/api/runs/${run.id}`);
-        return (r.body.kriEvents as unknown[]).length > 0 ? r.body.kriEvents : undefined;
-      },
-      30_000,
-      'the mapped KRI event on the run',
-    );
+    const mapped = await kriEventsOf(run.id as string);
     expect(mapped).toEqual([
       expect.objectContaining({
         stepId: 'apply_patch',
@@ -292,14 +296,7 @@ describe('result mappings', () => {
     expect(changed.status, changed.text).toBe(200);
     const second = await api('POST', `/api/workflows/${workflowId}/run`, {});
     const secondRun = await endOf(second.body.runId as string);
-    const remapped = await waitFor(
-      async () => {
-        const r = await api('GET', `/api/runs/${secondRun.id}`);
-        return (r.body.kriEvents as unknown[]).length > 0 ? r.body.kriEvents : undefined;
-      },
-      30_000,
-      'the second mapped KRI event',
-    );
+    const remapped = await kriEventsOf(secondRun.id as string);
     expect(remapped).toEqual([expect.objectContaining({ amount: 6, definitionVersion: 2 })]);
   });
 

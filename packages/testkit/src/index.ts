@@ -34,3 +34,5 @@ export { checkSigV4, startS3Fake } from './saas/s3.ts';
 export type { S3Fake, S3FakeOptions, S3Object } from './saas/s3.ts';
 export { fakeDestinations } from './saas/destinations.ts';
 export type { SaasFakes } from './saas/destinations.ts';
+export { redeliverRelayCommand } from './redeliver.ts';
+export type { RedeliveredStep } from './redeliver.ts';

@@ -16,7 +16,7 @@ import {
   type StepError,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { amountOf, claimed, commitUpdates } from './updates.ts';
+import { amountOf, claimed, commitUpdates, recordOf } from './updates.ts';
 
 export interface EmitterOptions {
   orm: MikroORM;
@@ -57,19 +57,9 @@ export function createEmitter(options: EmitterOptions) {
       const amount = amountOf(definition, input);
       if (typeof amount === 'string')
         return { ok: false, error: { code: 'kri_amount_invalid', message: amount } };
-      records.push({
-        id: `kri-update:${data.idempotencyKey}:${definition.id}`,
-        runId: data.runId,
-        workflowId: data.workflowId,
-        stepId: data.stepId,
-        event: input.event,
-        kri: definition.kri,
-        effect: definition.effect,
-        amount,
-        definitionId: definition.id,
-        definitionVersion: definition.version,
-        emittedAt: at.toISOString(),
-      });
+      records.push(
+        recordOf(definition, { ...data, key: data.idempotencyKey, event: input.event }, amount, at),
+      );
     }
     return { ok: true, records };
   };

@@ -10,7 +10,7 @@ import type { CloudEvent, KriDefinitionView, KriEventRecord, StepResult } from '
 import type { Outbox } from '@riskloop/db';
 import { compileExpression } from '@riskloop/expr';
 import { describeError, type Logger } from '@riskloop/kit';
-import { amountOf, commitUpdates } from './updates.ts';
+import { amountOf, commitUpdates, recordOf } from './updates.ts';
 
 export interface ResultMapperOptions {
   orm: MikroORM;
@@ -63,19 +63,7 @@ export function createResultMapper(options: ResultMapperOptions) {
           log.warn({ definition: definition.id, runId: result.runId, stepId: result.stepId }, amount);
           continue;
         }
-        records.push({
-          id: `kri-update:${event.id}:${definition.id}`,
-          runId: result.runId,
-          workflowId: result.workflowId,
-          stepId: result.stepId,
-          event: definition.event,
-          kri: definition.kri,
-          effect: definition.effect,
-          amount,
-          definitionId: definition.id,
-          definitionVersion: definition.version,
-          emittedAt: at.toISOString(),
-        });
+        records.push(recordOf(definition, { ...result, key: event.id, event: definition.event }, amount, at));
       }
       if (records.length === 0) return;
       await commitUpdates(orm, outbox, {

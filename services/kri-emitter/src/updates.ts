@@ -42,6 +42,37 @@ export function amountOf(definition: KriDefinitionView, scope: AmountScope): num
   }
 }
 
+/** Where an update comes from: the step and the key that makes it once (command key or result event id). */
+export interface UpdateSource {
+  key: string;
+  runId: string;
+  workflowId: string;
+  stepId: string;
+  event: string;
+}
+
+/** The audit record of what `definition` does for `source`; its id is the `kri.update` event's. */
+export function recordOf(
+  definition: KriDefinitionView,
+  source: UpdateSource,
+  amount: number | null,
+  at: Date,
+): KriEventRecord {
+  return {
+    id: `kri-update:${source.key}:${definition.id}`,
+    runId: source.runId,
+    workflowId: source.workflowId,
+    stepId: source.stepId,
+    event: source.event,
+    kri: definition.kri,
+    effect: definition.effect,
+    amount,
+    definitionId: definition.id,
+    definitionVersion: definition.version,
+    emittedAt: at.toISOString(),
+  };
+}
+
 /** The `kri.update` CloudEvent of one record; its id is the record's, so a resend is deduplicated. */
 export function updateMessage(
   tenant: string,
