@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests sit beside the code; integration tests in test/ talk to real PostgreSQL and NATS and start
+// Unit tests sit beside the code (infra/*.test.ts check deployment files offline); integration tests in test/ talk to real PostgreSQL and NATS and start
 // real service processes, so they run one file at a time on this 2-core machine.
 export default defineConfig({
   test: {
@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/*.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },

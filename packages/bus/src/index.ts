@@ -1,6 +1,7 @@
 export { connectBus } from './connect.ts';
 export type { BusConnection, BusOptions } from './connect.ts';
-export { ensureStreams } from './streams.ts';
+export { ensureStreams, streamConfig } from './streams.ts';
+export type { EnsureStreamsOptions } from './streams.ts';
 export { publishEvent } from './publish.ts';
 export type { PublishOptions } from './publish.ts';
 export { startConsumer } from './consume.ts';

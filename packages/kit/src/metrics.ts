@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isReady } from './ready.ts';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'riskloop_' });
@@ -140,12 +141,20 @@ export interface MetricsServerOptions {
 }
 
 /**
- * Serve `GET /metrics` in the Prometheus text format.
+ * Serve `GET /metrics` in the Prometheus text format, and the probes of a container orchestrator:
+ * `GET /healthz` (200 while the process answers; runs no collector, so it is cheap) and `GET /readyz`
+ * (503 until the process has signalled ready, then 200).
  * @example const server = await serveMetrics({ port: 9464, host: '0.0.0.0' });
  */
 export async function serveMetrics(options: MetricsServerOptions): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+    const path = req.method === 'GET' ? req.url?.split('?')[0] : undefined;
+    if (path === '/healthz' || path === '/readyz') {
+      const up = path === '/healthz' || isReady();
+      res.writeHead(up ? 200 : 503, { 'content-type': 'text/plain' }).end(up ? 'ok\n' : 'starting\n');
+      return;
+    }
+    if (path !== '/metrics') {
       res.writeHead(404).end();
       return;
     }

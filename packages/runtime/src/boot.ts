@@ -70,7 +70,7 @@ export async function bootService(options: BootOptions): Promise<Runtime | Runti
     log,
   });
   lifecycle.onShutdown(`${options.service}: nats`, () => bus.nc.drain());
-  await ensureStreams(bus, Object.values(streams));
+  await ensureStreams(bus, Object.values(streams), { replicas: options.env.NATS_STREAM_REPLICAS });
   const metricsPort = await startProcessMetrics(options.env, lifecycle, log);
 
   const runtime: Runtime = {

@@ -11,6 +11,11 @@ export const CommonEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]*$/)
     .default(''),
+  /**
+   * Copies of each JetStream stream the services provision: 1 for a single NATS server, 3 on a cluster
+   * of three (a stream survives the loss of one server). Raising it re-replicates existing streams.
+   */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** pino level: trace, debug, info, warn, error. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Connections in this process's PostgreSQL pool. */
