@@ -1,7 +1,8 @@
 /**
  * `riskloop`: the operator's command line. `tenant create <name>` creates a tenant and prints its first
  * admin API key (stored only as a hash: it cannot be shown again); `workflow test` validates and dry-runs a
- * definition offline; `metrics` scrapes and summarises services' /metrics.
+ * definition offline; `metrics` scrapes and summarises services' /metrics. `workflow history|metrics|
+ * export|import` and `run show` talk to the gateway's API with an API key (connection.ts).
  */
 import { connectBus, request } from '@riskloop/bus';
 import { allTenants, relayRpcs, triggerRpcs } from '@riskloop/contracts';
@@ -16,6 +17,9 @@ import { evidenceCommands } from './evidence.ts';
 import { auditCommands } from './audit.ts';
 import { publishCommands } from './publish.ts';
 import { workflowTestCommand } from './workflow-test.ts';
+import { workflowRunCommands } from './workflow-runs.ts';
+import { workflowTransferCommands } from './workflow-transfer.ts';
+import { runCommands } from './run-show.ts';
 
 const program = new Command('riskloop').description('operate a riskloop platform');
 
@@ -44,7 +48,11 @@ tenant
   });
 
 publishCommands(program);
-workflowTestCommand(program);
+const workflow = program.command('workflow').description('workflow definitions and their runs');
+workflowTestCommand(workflow);
+workflowRunCommands(workflow);
+workflowTransferCommands(workflow);
+runCommands(program);
 metricsCommand(program);
 evidenceCommands(program);
 auditCommands(program);

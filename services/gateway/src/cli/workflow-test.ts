@@ -19,8 +19,7 @@ interface TestOptions {
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
-export function workflowTestCommand(program: Command): void {
-  const workflow = program.command('workflow').description('workflow definitions');
+export function workflowTestCommand(workflow: Command): void {
   workflow
     .command('test')
     .description('validate a definition and dry-run it with a sample trigger payload (offline)')
