@@ -432,8 +432,19 @@ describe('webhooks', () => {
     expect((await delivery('opened', 'gh-1')).status).toBe(401);
     const runs = await runsOf(workflowId);
     expect(runs).toHaveLength(1);
-    const run = await api('GET', `/api/runs/${runs[0]!.run_id}`);
-    expect(run.body.trigger).toMatchObject({ type: 'webhook', payload: { action: 'opened' } });
+    // the run is started asynchronously (queued by the trigger-router, then taken by the runner)
+    const run = await waitFor(
+      async () => {
+        const r = await api('GET', `/api/runs/${runs[0]!.run_id}`);
+        return r.status === 200 && r.body.status !== 'queued' ? r : undefined;
+      },
+      30_000,
+      'the started run',
+    );
+    expect(run.body.trigger, JSON.stringify(run.body)).toMatchObject({
+      type: 'webhook',
+      payload: { action: 'opened' },
+    });
   });
 });
 

@@ -7,7 +7,7 @@
 import type { InferEntity } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { roles, type OidcConfigBody, type OidcConfigView, type Role } from '@riskloop/contracts';
-import { RiskloopError } from '@riskloop/kit';
+import { RiskloopError, systemScope, tenantScope } from '@riskloop/kit';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { OidcConfig } from './db/entities.ts';
 import type { Principal } from './tenants.ts';
@@ -52,11 +52,11 @@ export async function putOidcConfig(
   if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
     throw RiskloopError.invalid('jwksUrl must be an https URL', 'jwksUrl');
   const em = orm.em.fork();
-  const taken = await em.findOne(OidcConfig, {
-    issuer: body.issuer,
-    audience: body.audience,
-    tenantId: { $ne: tenantId },
-  });
+  // An issuer and audience select one tenant, so this looks across tenants: the system scope, on purpose
+  // (row-level security would hide the other tenant's row and leave the unique key to fail instead).
+  const taken = await tenantScope.run(systemScope, () =>
+    em.findOne(OidcConfig, { issuer: body.issuer, audience: body.audience, tenantId: { $ne: tenantId } }),
+  );
   if (taken) throw RiskloopError.conflict('another tenant already uses this issuer and audience');
   const row = {
     tenantId,
