@@ -12,23 +12,33 @@ import { startInProcessGateway, type InProcessGateway } from './fixtures/gateway
 const e2e = usePlatform();
 const api = e2e.api;
 
-/** POST on a connection of its own (no keep-alive), answering the status. */
-function postOnOwnConnection(path: string, body: string): Promise<number> {
+/**
+ * Declare a body of `bytes` on a connection of its own and wait for the answer before sending any of it:
+ * the gateway must refuse from the declared length alone (sending the bytes would race its early close).
+ */
+function announceLargeBody(path: string, bytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const call = request(
       `${e2e.platform.gatewayUrl}${path}`,
       {
         method: 'POST',
         agent: false,
-        headers: { authorization: `Bearer ${e2e.apiKey}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${e2e.apiKey}`,
+          'content-type': 'application/json',
+          'content-length': String(bytes),
+        },
       },
       (answer) => {
         answer.resume();
         resolve(answer.statusCode ?? 0);
+        call.destroy();
       },
     );
-    call.on('error', reject);
-    call.end(body);
+    call.on('error', (error) => {
+      if (!call.destroyed) reject(error);
+    });
+    call.flushHeaders();
   });
 }
 
@@ -119,9 +129,7 @@ describe('untrusted bodies', () => {
     });
     expect(yaml.status, yaml.text).toBe(400);
 
-    // on its own connection: the gateway answers before reading the rest, and then closes it
-    const big = await postOnOwnConnection('/api/workflows', `{"name":"${'x'.repeat(2 * 1024 * 1024)}"}`);
-    expect(big).toBe(413);
+    expect(await announceLargeBody('/api/workflows', 2 * 1024 * 1024)).toBe(413);
   });
 });
 
