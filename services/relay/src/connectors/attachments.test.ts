@@ -4,13 +4,7 @@
  * crash uploads nothing twice, and a webhook-only Slack destination, an unknown artifact or one over the
  * limit fails the step before anything is sent.
  */
-import {
-  cloudEvent,
-  eventTypes,
-  RelayConfigBody,
-  type RelayConfigInput,
-  type StepCommand,
-} from '@riskloop/contracts';
+import { cloudEvent, eventTypes, type RelayConfigInput, type StepCommand } from '@riskloop/contracts';
 import { createKeyring, generateMasterKey, memoryDataKeyStore, parseMasterKeys } from '@riskloop/crypto';
 import {
   fakeDestinations,
@@ -28,6 +22,7 @@ import { fsArtifactStore } from '../artifacts/fs-store.ts';
 import { artifactOf, sha256Hex, type ArtifactStore } from '../artifacts/store.ts';
 import type { Claim } from '../deliveries.ts';
 import { createExecutor, type ExecutorOptions } from '../execute.ts';
+import { sealedConfig } from './sealed-config.ts';
 import { createAddressPolicy } from '../net/address-policy.ts';
 import { createHttp } from '../net/http.ts';
 import { createResilience } from '../net/resilience.ts';
@@ -43,17 +38,7 @@ let perform: ReturnType<typeof createExecutor>;
 const keyring = createKeyring(parseMasterKeys(generateMasterKey('v1')), memoryDataKeyStore());
 
 /** The config as the store keeps it: every credential sealed for its tenant and field. */
-async function sealed(input: RelayConfigInput): Promise<RelayConfigBody> {
-  const body = RelayConfigBody.parse(input);
-  for (const [name, destination] of Object.entries(body.destinations)) {
-    const credentials: Record<string, string> = {};
-    for (const [field, value] of Object.entries(destination.credentials as Record<string, string>)) {
-      credentials[field] = await keyring.seal(tenant, `destinations.${name}.${field}`, value);
-    }
-    (destination as { credentials: Record<string, string> }).credentials = credentials;
-  }
-  return body;
-}
+const sealed = (input: RelayConfigInput) => sealedConfig(keyring, tenant, input);
 
 beforeAll(async () => {
   [slack, jira] = await Promise.all([startSlackFake(), startJiraFake()]);

@@ -5,7 +5,7 @@
 import {
   cloudEvent,
   eventTypes,
-  RelayConfigBody,
+  type RelayConfigBody,
   type RelayConfigInput,
   type StepCommand,
 } from '@riskloop/contracts';
@@ -31,6 +31,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Claim } from '../deliveries.ts';
 import { createExecutor } from '../execute.ts';
+import { sealedConfig } from './sealed-config.ts';
 import { createAddressPolicy } from '../net/address-policy.ts';
 import { createHttp } from '../net/http.ts';
 import { createResilience } from '../net/resilience.ts';
@@ -51,17 +52,7 @@ const keyring = createKeyring(parseMasterKeys(generateMasterKey('v1')), memoryDa
 let config: RelayConfigBody;
 
 /** The config as the store keeps it: every credential sealed for its tenant and field. */
-async function sealed(input: RelayConfigInput): Promise<RelayConfigBody> {
-  const body = RelayConfigBody.parse(input);
-  for (const [name, destination] of Object.entries(body.destinations)) {
-    const credentials: Record<string, string> = {};
-    for (const [field, value] of Object.entries(destination.credentials as Record<string, string>)) {
-      credentials[field] = await keyring.seal(tenant, `destinations.${name}.${field}`, value);
-    }
-    (destination as { credentials: Record<string, string> }).credentials = credentials;
-  }
-  return body;
-}
+const sealed = (input: RelayConfigInput) => sealedConfig(keyring, tenant, input);
 
 beforeAll(async () => {
   [slack, teams, jira, servicenow, pagerduty, smtp, sink] = await Promise.all([
