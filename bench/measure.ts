@@ -3,7 +3,7 @@
  * the machine's busy share, and the database's commits and run-history rows (step transitions) over it.
  */
 import type { Platform, ServiceProcess } from '@riskloop/testkit';
-import { cpuMs, machineTicks, rssMb } from './probe.ts';
+import { cpuMs, infraCpuMs, machineTicks, rssMb } from './probe.ts';
 import type { Sample } from './drive.ts';
 
 export interface Measured extends Sample {
@@ -11,6 +11,8 @@ export interface Measured extends Sample {
   commitsPerRun: number;
   /** CPU milliseconds per completed run, by service (summed over its copies). */
   cpuMsPerRun: Record<string, number>;
+  /** The same for what the services run on: PostgreSQL, nats-server, and the bench's own load and sink. */
+  infraCpuMsPerRun: Record<string, number>;
   /** Peak resident memory during the phase, by process (`runner`, `relay`, `runner#2`...). */
   peakRssMb: Record<string, number>;
   machineBusyPct: number;
@@ -36,6 +38,7 @@ export async function measured(platform: Platform, phase: () => Promise<Sample>)
   const before = await dbCounters(platform);
   const cpuBefore = new Map(processes.map((p) => [p, cpuMs(p.pid)]));
   const ticksBefore = machineTicks();
+  const infraBefore = infraCpuMs();
   const peak = new Map<string, number>();
   const sampleRss = () => {
     for (const p of processes) {
@@ -52,6 +55,7 @@ export async function measured(platform: Platform, phase: () => Promise<Sample>)
   }
   sampleRss();
   const ticksAfter = machineTicks();
+  const infraAfter = infraCpuMs();
   const cpuAfter = new Map(processes.map((p) => [p, cpuMs(p.pid)]));
   await new Promise((r) => setTimeout(r, 1_100));
   const after = await dbCounters(platform);
@@ -61,8 +65,15 @@ export async function measured(platform: Platform, phase: () => Promise<Sample>)
     const used = (cpuAfter.get(p) ?? 0) - (cpuBefore.get(p) ?? 0);
     cpuMsPerRun[p.name] = Math.round(((cpuMsPerRun[p.name] ?? 0) + used / runs) * 100) / 100;
   }
+  const infraCpuMsPerRun = Object.fromEntries(
+    Object.entries(infraAfter).map(([name, ms]) => [
+      name,
+      Math.round(((ms - (infraBefore[name] ?? 0)) / runs) * 100) / 100,
+    ]),
+  );
   return {
     ...sample,
+    infraCpuMsPerRun,
     stepTransitionsPerSec:
       sample.seconds > 0 ? Math.round((after.history - before.history) / sample.seconds) : 0,
     commitsPerRun: Math.round(((after.commits - before.commits) / runs) * 10) / 10,

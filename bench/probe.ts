@@ -1,5 +1,5 @@
 /** What the bench reads from /proc: a process's resident memory and CPU time, and the machine's busy share. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Resident memory of `pid` in MB (0 once it has exited). */
 export function rssMb(pid: number): number {
@@ -21,6 +21,28 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU milliseconds used so far by the processes the platform runs on, summed by command name: every
+ * `postgres` process (backends and background workers) and `nats-server`, and this bench process (load
+ * generator and HTTP sink). A backend that exits between two readings takes its time with it.
+ */
+export function infraCpuMs(): Record<string, number> {
+  const used: Record<string, number> = { postgres: 0, 'nats-server': 0 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let name: string;
+    try {
+      name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (name in used) used[name] = (used[name] ?? 0) + cpuMs(Number(entry));
+  }
+  const own = process.cpuUsage();
+  used.bench = (own.user + own.system) / 1000;
+  return used;
 }
 
 /** Busy and total jiffies of the whole machine, for a busy share between two readings. */

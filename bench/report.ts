@@ -75,6 +75,15 @@ export function printReport(r: BenchReport): void {
   for (const level of r.levels) out(row(String(level.inFlight), level));
   out(row(`half ${r.halfLoad.perSecond}/s`, r.halfLoad));
   out();
+  out('CPU ms per run of what the services run on (bench = load generator and HTTP sink):');
+  for (const level of [...r.levels, r.halfLoad]) {
+    const name = 'inFlight' in level ? String(level.inFlight) : `half ${r.halfLoad.perSecond}/s`;
+    const infra = Object.entries(level.infraCpuMsPerRun)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+    out(`${name.padEnd(12)} ${infra}`);
+  }
+  out();
   out(
     `best: ${r.best.runsPerSec} runs/s at ${r.best.inFlight} in flight; ${r.best.cpuMsPerRun.toFixed(1)} CPU ms per run`,
   );

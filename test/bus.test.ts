@@ -6,6 +6,8 @@
  * subjects, so each test uses its own tenant (`run.start.<tenant>`) and its own durable.
  */
 import {
+  announceChange,
+  createTenantCache,
   publishEvent,
   request,
   serve,
@@ -436,5 +438,48 @@ describe('RunningConsumer.stop', () => {
     await settled(tenant);
     expect(second).toEqual(new Set(events.slice(1).map((e) => e.id)));
     expect(await storedOn(runsStream(), subjects.runStart(tenant))).toBe(0);
+  });
+});
+
+describe('createTenantCache', () => {
+  it('keeps a tenant value until its change is announced or it expires, and keeps no failed load', async () => {
+    const loads: string[] = [];
+    let failNext = false;
+    const load = (tenant: string) => {
+      loads.push(tenant);
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error('registry down'));
+      }
+      return Promise.resolve(`${tenant}@${loads.length}`);
+    };
+    const cache = createTenantCache({ bus, notices: 'notice.test-cache.*', load, ttlMs: 60_000 });
+    const other = createTenantCache({ bus, notices: 'notice.test-cache.*', load, ttlMs: 60_000 });
+    const short = createTenantCache({ bus, notices: 'notice.test-cache.*', load, ttlMs: 50 });
+    try {
+      await bus.nc.flush();
+      expect(await cache.get('acme')).toBe('acme@1');
+      expect(await cache.get('acme')).toBe('acme@1');
+      expect(await other.get('acme')).toBe('acme@2');
+      expect(await cache.get('globex')).toBe('globex@3');
+      // one announcement reaches every copy's cache, for that tenant only
+      announceChange(bus, 'notice.test-cache.acme');
+      await bus.nc.flush();
+      await waitFor(async () => (await cache.get('acme')) !== 'acme@1', 5_000, 'the notice');
+      expect(await cache.get('acme')).toBe('acme@4');
+      expect(await other.get('acme')).toBe('acme@5');
+      expect(await cache.get('globex')).toBe('globex@3');
+      // a failed load answers with its error and is tried again next time
+      failNext = true;
+      await expect(short.get('initech')).rejects.toThrow('registry down');
+      expect(await short.get('initech')).toBe('initech@7');
+      await delay(80);
+      expect(await short.get('initech')).toBe('initech@8');
+      expect(loads).toHaveLength(8);
+    } finally {
+      cache.stop();
+      other.stop();
+      short.stop();
+    }
   });
 });

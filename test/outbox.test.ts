@@ -153,6 +153,8 @@ describe('the outbox', () => {
     await stage(messages);
     const outbox = outboxOf(orm);
     await outbox.send(messages);
+    // the marks are batched and written after `send` returns; `flush` writes them now
+    await outbox.flush();
 
     expect((await rows(tenant)).map((r) => r.sent_at)).toEqual([expect.any(Date), expect.any(Date)]);
     expect(await outbox.reconcile()).toBe(0);

@@ -170,4 +170,40 @@ describe('row-level security', () => {
       await orm.close();
     }
   });
+
+  it('keeps the scope right on one connection through tenant switches, failures and rollbacks', async () => {
+    // one connection: every switch rides in front of the next statement instead of a round trip of its own
+    const orm = await createOrm({ url: e2e.platform.db.url, ...gatewayDatabase, poolMax: 1 });
+    const { globex, acme } = tenants as { globex: string; acme: string };
+    const tenantsSql = `select distinct tenant_id::text as t from gateway.api_keys`;
+    const seen = () => orm.em.fork().execute<{ t: string }[]>(tenantsSql);
+    const failing = () => orm.em.fork().execute(`select 1 / 0`);
+    const rolledBack = () =>
+      orm.em.fork().transactional(async (tx) => {
+        await tx.execute(`select 1`);
+        throw new Error('roll back');
+      });
+    const inTransaction = () => orm.em.fork().transactional((tx) => tx.execute<{ t: string }[]>(tenantsSql));
+    try {
+      // the platform migrated the schema (a migration would want a second connection)
+      scopeToTenants(orm);
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+      // a failed statement that carried the switch undoes it with itself: the next one must set it again
+      await expect(tenantScope.run(acme, failing)).rejects.toThrow(/division by zero/);
+      expect(await tenantScope.run(acme, seen)).toEqual([{ t: acme }]);
+      // a transaction for another tenant is scoped to it, and a rollback leaves the session as it was
+      expect(await tenantScope.run(globex, inTransaction)).toEqual([{ t: globex }]);
+      await expect(tenantScope.run(globex, rolledBack)).rejects.toThrow('roll back');
+      expect(await tenantScope.run(acme, seen)).toEqual([{ t: acme }]);
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+      expect(await tenantScope.run(globex, inTransaction)).toEqual([{ t: globex }]);
+      expect(await tenantScope.run(acme, inTransaction)).toEqual([{ t: acme }]);
+      expect(await tenantScope.run(acme, seen)).toEqual([{ t: acme }]);
+      // outside any tenant's scope: every tenant (the system scope), switched to from a tenant
+      expect((await seen()).length).toBe(2);
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+    } finally {
+      await orm.close();
+    }
+  });
 });

@@ -184,10 +184,13 @@ describe('the Draxis KRI loop', () => {
       },
     });
     expect(await runsOf(workflowId)).toHaveLength(1);
-    const signals = await e2e.platform.db.query(
-      `select id from trigger_router.outbox where subject like 'run.signal.%' and sent_at is not null`,
-    );
-    expect(signals).toHaveLength(2);
+    const signalsSent = async () =>
+      e2e.platform.db.query(
+        `select id from trigger_router.outbox where subject like 'run.signal.%' and sent_at is not null`,
+      );
+    // sent marks are written in batches just after the publish
+    await waitFor(async () => (await signalsSent()).length >= 2, 5_000, 'both signals marked sent');
+    expect(await signalsSent()).toHaveLength(2);
 
     // A breach published 3 times with one id, and twice more once JetStream's dedupe window has passed
     // (simulated with new message ids): one run.
@@ -216,6 +219,22 @@ const kriEventsOf = (runId: string) =>
 describe('result mappings', () => {
   it('a step result a definition maps becomes one KRI update, with no emit_kri step, however often it is delivered', async () => {
     const tenant = await tenantId();
+    const resultsStaged = async (runId: string) =>
+      e2e.platform.db.query(
+        `select id from runner.outbox where subject like 'step.result.%' and event->'data'->>'runId' = $1`,
+        [runId],
+      );
+    // Before the tenant maps any result, the runner sends no step results to the KRI emitter.
+    const before = await activate({
+      name: 'Before any mapping',
+      triggers: [{ type: 'manual' }],
+      steps: [{ id: 'call', type: 'webhook', webhook: { url: `${e2e.sink.url}/before` } }],
+    });
+    const unmapped = await api('POST', `/api/workflows/${before}/run`, {});
+    expect(unmapped.status, unmapped.text).toBe(202);
+    expect((await endOf(unmapped.body.runId as string)).status).toBe('succeeded');
+    expect(await resultsStaged(unmapped.body.runId as string)).toEqual([]);
+
     expect((await api('PUT', '/api/kris/open_patch_tickets', { name: 'Open patch tickets' })).status).toBe(
       200,
     );
@@ -249,6 +268,8 @@ describe('result mappings', () => {
     expect(started.status, started.text).toBe(202);
     const run = await endOf(started.body.runId as string);
     expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    // the registry's notice told the runner: both results went to the KRI emitter
+    expect(await resultsStaged(run.id as string)).toHaveLength(2);
     const mapped = await kriEventsOf(run.id as string);
     expect(mapped).toEqual([
       expect.objectContaining({

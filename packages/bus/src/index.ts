@@ -9,3 +9,5 @@ export type { ConsumerOptions, MessageContext, RunningConsumer } from './consume
 export { deadLetter } from './dead-letter.ts';
 export { request, serve, serveHealth, ping } from './rpc.ts';
 export type { RequestOptions, RpcContext, RpcServer } from './rpc.ts';
+export { announceChange, createTenantCache } from './tenant-cache.ts';
+export type { TenantCache, TenantCacheOptions } from './tenant-cache.ts';

@@ -35,11 +35,14 @@ export const subjects = {
   auditPending: (tenant: string) => `audit.pending.${token(tenant)}`,
   auditPendingAll: () => 'audit.pending.*',
   /**
-   * A tenant's KRI event definitions changed (core NATS, not a stream): registry -> kri-emitter, which
-   * drops its cached copy. A lost notice is covered by the cache's time limit.
+   * A tenant's KRI event definitions changed (core NATS, not a stream): registry -> kri-emitter and
+   * runner, which drop their cached copies. A lost notice is covered by the cache's time limit.
    */
   kriDefinitionsChanged: (tenant: string) => `notice.kri-definitions.${token(tenant)}`,
   kriDefinitionsChangedAll: () => 'notice.kri-definitions.*',
+  /** A tenant's relay config changed (core NATS): relay -> every relay copy, which drops its cached copy. */
+  relayConfigChanged: (tenant: string) => `notice.relay-config.${token(tenant)}`,
+  relayConfigChangedAll: () => 'notice.relay-config.*',
   /** Registry lifecycle events (activated, paused, archived, version created). */
   workflowEvent: (tenant: string, event: string) => `workflow.${token(event)}.${token(tenant)}`,
   /** A KRI breach from the risk engine. */

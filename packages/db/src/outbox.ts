@@ -26,6 +26,8 @@ export interface OutboxOptions {
   reconcileEveryMs?: number;
   /** A row younger than this is left to the process that staged it. */
   graceMs?: number;
+  /** Sent marks are batched over this long (default 20 ms). */
+  markEveryMs?: number;
 }
 
 export interface Outbox {
@@ -36,8 +38,13 @@ export interface Outbox {
    * holds, e.g. `exists (select 1 from updated)`: one round trip for a state change and its messages.
    */
   stageSql(messages: readonly OutboxMessage[], where: string): { sql: string; params: unknown[] };
-  /** After the commit: publish and mark sent. Failures are logged; the reconciler retries them. */
+  /**
+   * After the commit: publish, and mark sent soon after (batched, not awaited). Failures are logged; the
+   * reconciler retries them.
+   */
   send(messages: readonly OutboxMessage[]): Promise<void>;
+  /** Write the sent marks of every `send` so far (the reconciler's stop does it too). */
+  flush(): Promise<void>;
   /** Publish every unsent row older than the grace period, once. Returns how many were sent. */
   reconcile(): Promise<number>;
   /** Run `reconcile` periodically until the returned stop function is called. */
@@ -100,31 +107,33 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   /**
-   * Group commit of the sent marks: the ids of every `send` that finishes while one UPDATE runs go into
-   * the next one, so concurrent handlers share a statement and a commit instead of one each. `send` still
-   * resolves only once its rows are marked. A failed mark only costs a re-send by the reconciler
-   * (deduplicated by JetStream and by idempotent consumers).
+   * Sent marks are written in batches: the ids of every `send` in the next `markEveryMs` go into one
+   * UPDATE (in the system scope: a batch holds several tenants' rows), instead of a statement and a commit
+   * each. `send` does not wait for it: a mark that never happens (a crash, a failed UPDATE) only costs a
+   * re-send by the reconciler, deduplicated by JetStream and by idempotent consumers.
    */
-  let batch: { ids: string[]; done: Promise<void> } | undefined;
-  let lastFlush: Promise<void> = Promise.resolve();
-  const markSentSoon = (ids: string[]): Promise<void> => {
-    if (ids.length === 0) return Promise.resolve();
-    if (!batch) {
-      const next: { ids: string[]; done: Promise<void> } = { ids: [], done: Promise.resolve() };
-      next.done = lastFlush.then(async () => {
-        if (batch === next) batch = undefined;
-        try {
-          // the batch holds several tenants' rows: marked in the system scope, not the first sender's
-          await tenantScope.run(systemScope, () => markSent(options.orm.em.fork(), next.ids));
-        } catch (error) {
-          options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
-        }
-      });
-      lastFlush = next.done;
-      batch = next;
-    }
-    batch.ids.push(...ids);
-    return batch.done;
+  let pendingMarks: string[] = [];
+  let marking: Promise<void> = Promise.resolve();
+  let markTimer: NodeJS.Timeout | undefined;
+  const flushMarks = (): Promise<void> => {
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    const ids = pendingMarks;
+    pendingMarks = [];
+    marking = marking.then(async () => {
+      if (ids.length === 0) return;
+      try {
+        await tenantScope.run(systemScope, () => markSent(options.orm.em.fork(), ids));
+      } catch (error) {
+        options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
+      }
+    });
+    return marking;
+  };
+  const markSoon = (ids: string[]): void => {
+    if (ids.length === 0) return;
+    pendingMarks.push(...ids);
+    markTimer ??= setTimeout(() => void flushMarks(), options.markEveryMs ?? 20).unref();
   };
 
   const publishAll = async (messages: readonly OutboxMessage[]): Promise<string[]> => {
@@ -170,7 +179,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (messages.length === 0) return;
       const sent = await publishAll(messages);
       metrics.outboxPublished.inc({ service: options.bus.service, path: 'after_commit' }, sent.length);
-      await markSentSoon(sent);
+      markSoon(sent);
     },
 
     async reconcile() {
@@ -190,8 +199,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       });
     },
 
+    flush: flushMarks,
+
     startReconciler() {
-      return startLoop({
+      const stop = startLoop({
         name: 'outbox reconcile',
         everyMs: options.reconcileEveryMs ?? 2_000,
         log: options.log,
@@ -200,6 +211,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
           if (count > 0) options.log.info({ count }, 'outbox re-sent unsent messages');
         },
       });
+      return async () => {
+        await stop();
+        await flushMarks();
+      };
     },
   };
   return outbox;

@@ -57,8 +57,10 @@ export async function ensureRowSecurity(client: pg.Client, schema: string): Prom
   return guarded;
 }
 
+type QueryCallback = (error: Error | null, result: unknown) => void;
+
 interface PooledConnection {
-  query(sql: string, params: unknown[]): Promise<unknown>;
+  query(config: unknown, callback?: QueryCallback): unknown;
 }
 
 interface KnexClient {
@@ -66,28 +68,78 @@ interface KnexClient {
   releaseConnection(connection: PooledConnection): Promise<unknown>;
 }
 
+const beginsTransaction = /^\s*(begin|start\s+transaction)\b/i;
+
+/** `SELECT set_config(…)` for the tenant, as a literal (it travels in front of the caller's text). */
+const setTenantSql = (tenant: string, local: boolean) =>
+  `select set_config('${tenantSetting}', '${tenant.replaceAll("'", "''")}', ${local})`;
+
 /**
  * From now on, every connection the ORM takes from its pool works as `riskloop_app` and for the tenant of
- * the current scope (one round trip when a connection changes role or tenant; none when it is already
- * set). Call after migrating: migrations run as the owner.
+ * the current scope. A new connection is set up by one round trip of its own. A connection that last
+ * served another tenant costs no round trip: the setting travels in front of the first statement (the
+ * ORM sends its statements as simple queries, which may hold several), as `select set_config(…); <stmt>`.
+ * In front of `BEGIN` it goes after it, local to the transaction (a rollback would otherwise undo it
+ * unseen); in front of an autocommit statement it stays for the session when the statement succeeds, and
+ * a failed one leaves the connection to be set up again. A statement with bound parameters (the extended
+ * protocol holds one statement) gets the setting by a round trip first.
  */
 export function scopeToTenants(orm: MikroORM): void {
   const client = orm.em.getConnection().getKnex().client as KnexClient;
   const acquire = client.acquireConnection.bind(client);
+  /** The tenant each connection's session is set to; absent: not set up (or unknown after a failure). */
   const scopeOf = new WeakMap<PooledConnection, string>();
+  /** The tenant the next statement on a connection must run for, when its session is set to another. */
+  const pendingOf = new WeakMap<PooledConnection, string>();
+  const wrapped = new WeakSet<PooledConnection>();
+
+  const wrap = (connection: PooledConnection) => {
+    const query = connection.query.bind(connection);
+    connection.query = (config: unknown, callback?: QueryCallback) => {
+      const tenant = pendingOf.get(connection);
+      if (tenant === undefined) return query(config, callback);
+      pendingOf.delete(connection);
+      const text = (config as { text?: unknown } | undefined)?.text;
+      const values = (config as { values?: unknown[] }).values;
+      if (typeof text !== 'string' || (values?.length ?? 0) > 0 || typeof callback !== 'function') {
+        // one statement only: the setting goes first, on its own (the client queues both in order)
+        scopeOf.delete(connection);
+        query({ text: setTenantSql(tenant, false) }, (error) => {
+          if (!error) scopeOf.set(connection, tenant);
+        });
+        return query(config, callback);
+      }
+      const transaction = beginsTransaction.test(text);
+      const combined = transaction
+        ? `${text.replace(/;\s*$/, '')}; ${setTenantSql(tenant, true)}`
+        : `${setTenantSql(tenant, false)}; ${text}`;
+      if (!transaction) scopeOf.delete(connection);
+      return query({ ...(config as object), text: combined }, (error, result) => {
+        if (error) return callback(error, result);
+        if (!transaction) scopeOf.set(connection, tenant);
+        const results = result as unknown[];
+        const own = transaction ? results.slice(0, -1) : results.slice(1);
+        callback(null, own.length === 1 ? own[0] : own);
+      });
+    };
+    wrapped.add(connection);
+  };
+
   client.acquireConnection = async () => {
     const connection = await acquire();
+    if (!wrapped.has(connection)) wrap(connection);
     const tenant = tenantScope.current();
     const current = scopeOf.get(connection);
+    pendingOf.delete(connection);
     if (current === tenant) return connection;
+    if (current !== undefined) {
+      pendingOf.set(connection, tenant);
+      return connection;
+    }
     try {
-      if (current === undefined)
-        await connection.query(`select set_config('role', $1, false), set_config($2, $3, false)`, [
-          appRole,
-          tenantSetting,
-          tenant,
-        ]);
-      else await connection.query(`select set_config($1, $2, false)`, [tenantSetting, tenant]);
+      await connection.query({
+        text: `select set_config('role', '${appRole}', false), ${setTenantSql(tenant, false).slice('select '.length)}`,
+      });
     } catch (error) {
       await client.releaseConnection(connection);
       throw error;

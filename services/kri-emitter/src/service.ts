@@ -3,7 +3,7 @@
  * (definitions with `from_result`), applies the tenant's KRI event definitions, publishes `kri.update`
  * events to the risk model, and records each for audit.
  */
-import { request, serve, startConsumer } from '@riskloop/bus';
+import { createTenantCache, request, serve, startConsumer } from '@riskloop/bus';
 import {
   cloudEventOf,
   queryRpcs,
@@ -19,7 +19,6 @@ import { database } from './db/index.ts';
 import { createEmitter } from './emitter.ts';
 import type { Env } from './env.ts';
 import { queryKriEvents } from './query.ts';
-import { createDefinitionCache } from './definitions-cache.ts';
 import { createResultMapper } from './results.ts';
 
 const StepResultEvent = cloudEventOf(StepResult);
@@ -27,8 +26,9 @@ const StepResultEvent = cloudEventOf(StepResult);
 export async function startKriEmitter(runtime: RuntimeWithDb): Promise<void> {
   const { orm, bus, log, lifecycle } = runtime;
   const outbox = createOutbox({ orm, schema: 'kri_emitter', bus, log });
-  const definitions = createDefinitionCache({
+  const definitions = createTenantCache({
     bus,
+    notices: subjects.kriDefinitionsChangedAll(),
     ttlMs: 30_000,
     load: async (tenant) => (await request(bus, triggerRpcs.listKriDefinitions, tenant, {})).items,
   });

@@ -1,5 +1,5 @@
 /** Start the registry on a booted runtime: its RPC methods and its outbox reconciler. */
-import { serve } from '@riskloop/bus';
+import { announceChange, serve } from '@riskloop/bus';
 import { interviewRpcs, rpcs, subjects, tenantSettingsRpcs, triggerRpcs } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
 import { dryRun } from '@riskloop/definitions';
@@ -29,7 +29,7 @@ export function startRegistry(runtime: RuntimeWithDb): void {
     serve(bus, triggerRpcs.putKriDefinition, async (b, { tenant }) => {
       const saved = await kris.putDefinition(tenant, b.definitionId, b.actor, b.body, b.reason);
       // the kri-emitter's cached definitions of this tenant are stale now
-      if (saved.changed) bus.nc.publish(bus.subject(subjects.kriDefinitionsChanged(tenant)));
+      if (saved.changed) announceChange(bus, subjects.kriDefinitionsChanged(tenant));
       return saved;
     }),
     serve(bus, triggerRpcs.getKriDefinition, (b, { tenant }) => kris.getDefinition(tenant, b.definitionId)),

@@ -5,10 +5,12 @@
  * on save (and again when a connector connects).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { announceChange, createTenantCache, type BusConnection } from '@riskloop/bus';
 import {
   fieldErrors,
   maskedSecret,
   RelayConfigBody,
+  subjects,
   type DestinationConfig,
   type DestinationType,
   type RelayConfigView,
@@ -38,9 +40,14 @@ export interface RelayConfigStoreOptions {
   orm: MikroORM;
   keyring: Keyring;
   policy: AddressPolicy;
+  /**
+   * With a bus, `current` keeps each tenant's config in memory (every step command reads it) and a save
+   * announces the change to every relay copy, which drop theirs (see `createTenantCache`).
+   */
+  bus?: BusConnection;
 }
 
-export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStoreOptions) {
+export function createRelayConfigStore({ orm, keyring, policy, bus }: RelayConfigStoreOptions) {
   const load = async (tenant: string): Promise<Stored> => {
     const [row] = await orm.em
       .fork()
@@ -55,6 +62,15 @@ export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStor
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   };
+
+  const cache =
+    bus &&
+    createTenantCache({
+      bus,
+      notices: subjects.relayConfigChangedAll(),
+      ttlMs: 30_000,
+      load: async (tenant) => (await load(tenant)).config,
+    });
 
   const seal = async (tenant: string, body: RelayConfigBody, previous: RelayConfigBody) => {
     for (const [name, destination] of Object.entries(body.destinations)) {
@@ -133,6 +149,7 @@ export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStor
       );
       const [row] = rows;
       if (!row) throw RiskloopError.conflict('the relay config changed while it was being saved; try again');
+      if (bus) announceChange(bus, subjects.relayConfigChanged(tenant));
       return toView({
         config: body,
         version: row.version,
@@ -142,7 +159,11 @@ export function createRelayConfigStore({ orm, keyring, policy }: RelayConfigStor
 
     /** The tenant's whole config (people directory included), credentials still sealed. */
     async current(tenant: string): Promise<RelayConfigBody> {
-      return (await load(tenant)).config;
+      return cache ? cache.get(tenant) : (await load(tenant)).config;
+    },
+
+    stop(): void {
+      cache?.stop();
     },
 
     /**

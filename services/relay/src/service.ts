@@ -42,7 +42,7 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
     breakerThreshold: env.RELAY_BREAKER_THRESHOLD,
     breakerHalfOpenMs: env.RELAY_BREAKER_HALF_OPEN_MS,
   });
-  const store = createRelayConfigStore({ orm, keyring, policy });
+  const store = createRelayConfigStore({ orm, keyring, policy, bus });
   const artifacts = artifactStore(env, orm);
   const actions = createRemediationActions(orm, store);
   const executorOptions: ExecutorOptions = {
@@ -118,6 +118,7 @@ export async function startRelay(runtime: RuntimeWithDb, env: Env): Promise<void
     await Promise.all(servers.map((s) => s.stop()));
     await Promise.all(consumers.map((c) => c.stop()));
     await stopReconciler();
+    store.stop();
     await http.close();
   });
 }

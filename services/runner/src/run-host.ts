@@ -28,11 +28,13 @@ import { carryOut, commandsOf, effectsOf, storesRows } from './effects.ts';
 import {
   approverFor,
   type Decision,
+  type Effect,
   type RunContext,
   type RunEvent,
   type RunMachine,
 } from './machine/index.ts';
 import type { MachineCache } from './machines.ts';
+import { createRecentRuns, type RecentRun } from './recent-runs.ts';
 import { statusOf, toRunView, type RunRow } from './run-view.ts';
 import { writeStart, writeTransition } from './run-writes.ts';
 import { pendingDispatches, stepCommand, type RunRef } from './step-commands.ts';
@@ -45,6 +47,11 @@ export interface RunHostOptions {
   instanceId: string;
   /** A dispatched step without a result for this long is sent again (same idempotency key). */
   stallMs: number;
+  /**
+   * Does the tenant map step results to KRI events (a definition with `from_result`)? Step results go to
+   * the KRI emitter only then. Absent: always.
+   */
+  mapsResults?: (tenant: string) => Promise<boolean>;
 }
 
 type LockedRun = RunRow & { tenant_id: string; version: number };
@@ -62,10 +69,26 @@ const awaitsDispatch = (context: RunContext) => pendingDispatches(context).lengt
 const casAttempts = 20;
 
 export function createRunHost(options: RunHostOptions) {
-  const { orm, outbox, machines, instanceId, stallMs } = options;
+  const { orm, outbox, machines, instanceId, stallMs, mapsResults } = options;
   const service = { service: 'runner' };
   /** Versions this process has pinned (stored in workflow_versions): later starts skip the insert. */
   const pinned = new Set<string>();
+  const recent = createRecentRuns();
+
+  const readRun = async (
+    em: EntityManager,
+    tenant: string,
+    runId: string,
+    event: { id: string; type: string },
+  ): Promise<RecentRun> => {
+    const [row] = await em.execute<RecentRun[]>(
+      `select id, tenant_id, workflow_id, workflow_version, status, snapshot, version
+       from "runner"."runs" where id = ? and tenant_id = ?`,
+      [runId, tenant],
+    );
+    if (!row) throw RiskloopError.poison(`event ${event.id} (${event.type}) is for unknown run ${runId}`);
+    return row;
+  };
 
   /** Metrics of one applied event (after its commit). */
   const counted = (
@@ -88,6 +111,14 @@ export function createRunHost(options: RunHostOptions) {
           Math.max(0, Date.now() - Date.parse(startedAt)) / 1000,
         );
     }
+  };
+
+  /** A transition's effects to carry out: `result` ones only for a tenant that maps results (or may). */
+  const wantedEffects = async (tenant: string, effects: Effect[]): Promise<Effect[]> => {
+    if (!mapsResults || !effects.some((e) => e.type === 'result')) return effects;
+    // when the mappings cannot be read, the results go: the KRI emitter decides, nothing is lost
+    const maps = await mapsResults(tenant).catch(() => true);
+    return maps ? effects : effects.filter((e) => e.type !== 'result');
   };
 
   const pinnedDefinition = (em: EntityManager, workflowId: string, version: number) => async () => {
@@ -147,6 +178,7 @@ export function createRunHost(options: RunHostOptions) {
     runEvent: RunEvent,
     messages: OutboxMessage[],
   ): Promise<Applied | undefined> => {
+    recent.forget(row.id);
     const { machine, definition } = await machines.get(
       row.workflow_id,
       row.workflow_version,
@@ -176,7 +208,7 @@ export function createRunHost(options: RunHostOptions) {
         throw RiskloopError.unavailable(
           `run ${row.id} changed concurrently; event ${event.id} will be retried`,
         );
-      messages.push(...(await carryOut(tx, run, effectsOf(actions))));
+      messages.push(...(await carryOut(tx, run, await wantedEffects(row.tenant_id, effectsOf(actions)))));
       if (status !== 'running' && row.status === 'running') messages.push(finishedMessage(run, status));
     }
     return { row, context: next.context, status };
@@ -214,12 +246,8 @@ export function createRunHost(options: RunHostOptions) {
   ): Promise<void> => {
     for (let attempt = 1; attempt <= casAttempts; attempt += 1) {
       const em = orm.em.fork();
-      const [row] = await em.execute<LockedRun[]>(
-        `select id, tenant_id, workflow_id, workflow_version, status, snapshot, version, created_at, updated_at, finished_at
-         from "runner"."runs" where id = ? and tenant_id = ?`,
-        [runId, tenant],
-      );
-      if (!row) throw RiskloopError.poison(`event ${event.id} (${event.type}) is for unknown run ${runId}`);
+      // the run as this copy last wrote it, if it did: a stale copy fails the compare-and-swap below
+      const row = (attempt === 1 && recent.get(tenant, runId)) || (await readRun(em, tenant, runId, event));
       const { machine, definition } = await machines.get(
         row.workflow_id,
         row.workflow_version,
@@ -228,8 +256,11 @@ export function createRunHost(options: RunHostOptions) {
       const run: RunRef = { tenant, runId, workflowId: row.workflow_id, definition };
       const current = machine.resolveState(row.snapshot as Parameters<RunMachine['resolveState']>[0]);
       const [next, actions] = transition(machine, current, runEvent);
-      const effects = effectsOf(actions);
-      if (storesRows(effects)) return applyEventLocked(tenant, runId, event, runEvent);
+      const effects = await wantedEffects(tenant, effectsOf(actions));
+      if (storesRows(effects)) {
+        recent.forget(runId);
+        return applyEventLocked(tenant, runId, event, runEvent);
+      }
       const status = statusOf(next.value);
       const changed = next !== current;
       const finishing = changed && status !== 'running' && row.status === 'running';
@@ -253,10 +284,17 @@ export function createRunHost(options: RunHostOptions) {
       });
       if (result === 'seen') return;
       if (result === 'written') {
+        recent.written({
+          ...row,
+          status: changed ? status : row.status,
+          snapshot: changed ? asStored(persist(next)) : row.snapshot,
+          version: row.version + 1,
+        });
         counted(event.type, row.status, changed ? status : row.status, messages, runEvent);
         await outbox.send(messages);
         return;
       }
+      recent.forget(runId);
     }
     throw RiskloopError.unavailable(`run ${runId} kept changing; event ${event.id} will be retried`);
   };
@@ -302,6 +340,15 @@ export function createRunHost(options: RunHostOptions) {
         });
         pinned.add(key);
         if (!created) return;
+        recent.written({
+          id: runId,
+          tenant_id: tenant,
+          workflow_id: workflowId,
+          workflow_version: version,
+          status,
+          snapshot: asStored(persist(snapshot)),
+          version: 1,
+        });
         metrics.runsStarted.inc(service);
         counted(event.type, 'running', status, messages);
         await outbox.send(messages);
@@ -571,6 +618,11 @@ function finishedMessage(run: RunRef, status: RunView['status']): OutboxMessage 
       },
     }),
   };
+}
+
+/** A snapshot as PostgreSQL gives it back from jsonb (what JSON cannot hold is dropped). */
+function asStored(snapshot: { value: unknown; context: unknown }): RecentRun['snapshot'] {
+  return JSON.parse(JSON.stringify(snapshot)) as RecentRun['snapshot'];
 }
 
 function persist(snapshot: { value: unknown; context: unknown }): { value: unknown; context: unknown } {

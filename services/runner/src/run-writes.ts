@@ -51,7 +51,7 @@ export async function writeTransition(
 ): Promise<WriteResult> {
   const changed = w.snapshot !== undefined;
   const o = outboxPart(outbox, w.messages, 'exists (select 1 from u)');
-  const rows = await em.execute<{ updated: number }[]>(
+  const rows = await em.execute<{ updated: number; seen: boolean }[]>(
     `with u as (
        update "runner"."runs" set snapshot = coalesce(?::jsonb, snapshot), status = ?, version = version + 1,
          updated_at = now(),
@@ -67,7 +67,8 @@ export async function writeTransition(
        select ?::text, ?::uuid, ?::text, ?::text, ?::jsonb, ?::jsonb, now(), ?::text where exists (select 1 from u)
        on conflict (tenant_id, event_id) do nothing returning 1
      )${o.sql}
-     select (select count(*) from u)::int as updated`,
+     select (select count(*) from u)::int as updated,
+       exists (select 1 from "runner"."run_history" where tenant_id = ? and event_id = ?) as seen`,
     [
       changed ? JSON.stringify(w.snapshot) : null,
       w.status,
@@ -89,14 +90,13 @@ export async function writeTransition(
       JSON.stringify(w.to),
       w.instanceId,
       ...o.params,
+      w.tenant,
+      w.event.id,
     ],
   );
+  // `seen` is read from the statement's snapshot: the history as it was before this statement's insert
   if ((rows[0]?.updated ?? 0) > 0) return 'written';
-  const seen = await em.execute<{ n: number }[]>(
-    `select 1 as n from "runner"."run_history" where tenant_id = ? and event_id = ?`,
-    [w.tenant, w.event.id],
-  );
-  return seen.length > 0 ? 'seen' : 'conflict';
+  return rows[0]?.seen ? 'seen' : 'conflict';
 }
 
 export interface StartWrite extends RunWrite {

@@ -2,7 +2,7 @@
  * Start the runner on a booted runtime: the RUNS consumer, the `query` step commands, its RPCs, the timer
  * and re-drive loops, the outbox.
  */
-import { serve, startConsumer } from '@riskloop/bus';
+import { createTenantCache, request, serve, startConsumer } from '@riskloop/bus';
 import {
   eventTypes,
   rpcs,
@@ -11,6 +11,7 @@ import {
   StepCommand,
   streams,
   subjects,
+  triggerRpcs,
   type RunnerInbound as Inbound,
 } from '@riskloop/contracts';
 import { createOutbox } from '@riskloop/db';
@@ -51,12 +52,20 @@ function handle(host: RunHost, event: Inbound): Promise<void> {
 export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions): Promise<void> {
   const { orm, bus, log, lifecycle, instanceId } = runtime;
   const outbox = createOutbox({ orm, schema: 'runner', bus, log });
+  const kriMappings = createTenantCache({
+    bus,
+    notices: subjects.kriDefinitionsChangedAll(),
+    ttlMs: 30_000,
+    load: async (tenant) =>
+      (await request(bus, triggerRpcs.listKriDefinitions, tenant, {})).items.some((d) => d.from_result),
+  });
   const host = createRunHost({
     orm,
     outbox,
     machines: createMachineCache(),
     instanceId,
     stallMs: options.stallMs,
+    mapsResults: (tenant) => kriMappings.get(tenant),
   });
   const queries = createRunQueries(orm);
 
@@ -129,6 +138,7 @@ export async function startRunner(runtime: RuntimeWithDb, options: RunnerOptions
     await stopTimers();
     await stopRedrive();
     await stopReconciler();
+    kriMappings.stop();
   });
 }
 
