@@ -3,7 +3,7 @@
  * the machine's busy share, and the database's commits and run-history rows (step transitions) over it.
  */
 import type { Platform, ServiceProcess } from '@riskloop/testkit';
-import { cpuMs, infraCpuMs, machineTicks, rssMb } from './probe.ts';
+import { cpuMs, infraCpuDelta, infraCpuMs, machineTicks, rssMb } from './probe.ts';
 import type { Sample } from './drive.ts';
 
 export interface Measured extends Sample {
@@ -66,9 +66,9 @@ export async function measured(platform: Platform, phase: () => Promise<Sample>)
     cpuMsPerRun[p.name] = Math.round(((cpuMsPerRun[p.name] ?? 0) + used / runs) * 100) / 100;
   }
   const infraCpuMsPerRun = Object.fromEntries(
-    Object.entries(infraAfter).map(([name, ms]) => [
+    Object.entries(infraCpuDelta(infraBefore, infraAfter)).map(([name, ms]) => [
       name,
-      Math.round(((ms - (infraBefore[name] ?? 0)) / runs) * 100) / 100,
+      Math.round((ms / runs) * 100) / 100,
     ]),
   );
   return {

@@ -24,12 +24,11 @@ export function cpuMs(pid: number): number {
 }
 
 /**
- * CPU milliseconds used so far by the processes the platform runs on, summed by command name: every
- * `postgres` process (backends and background workers) and `nats-server`, and this bench process (load
- * generator and HTTP sink). A backend that exits between two readings takes its time with it.
+ * CPU milliseconds used so far by each process the platform runs on: every `postgres` process (backends
+ * and background workers) and `nats-server`, by pid, and this bench process (load generator and HTTP sink).
  */
-export function infraCpuMs(): Record<string, number> {
-  const used: Record<string, number> = { postgres: 0, 'nats-server': 0 };
+export function infraCpuMs(): Map<string, { name: string; ms: number }> {
+  const used = new Map<string, { name: string; ms: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let name: string;
@@ -38,10 +37,23 @@ export function infraCpuMs(): Record<string, number> {
     } catch {
       continue;
     }
-    if (name in used) used[name] = (used[name] ?? 0) + cpuMs(Number(entry));
+    if (name === 'postgres' || name === 'nats-server') used.set(entry, { name, ms: cpuMs(Number(entry)) });
   }
   const own = process.cpuUsage();
-  used.bench = (own.user + own.system) / 1000;
+  used.set('bench', { name: 'bench', ms: (own.user + own.system) / 1000 });
+  return used;
+}
+
+/**
+ * CPU milliseconds by name between two `infraCpuMs` readings: a process started in between counts from
+ * zero; one that exited in between (a closed connection's backend) is left out, so this is a lower bound.
+ */
+export function infraCpuDelta(
+  before: ReturnType<typeof infraCpuMs>,
+  after: ReturnType<typeof infraCpuMs>,
+): Record<string, number> {
+  const used: Record<string, number> = { postgres: 0, 'nats-server': 0, bench: 0 };
+  for (const [pid, { name, ms }] of after) used[name] = (used[name] ?? 0) + ms - (before.get(pid)?.ms ?? 0);
   return used;
 }
 
