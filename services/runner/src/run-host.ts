@@ -264,6 +264,7 @@ export function createRunHost(options: RunHostOptions) {
       const status = statusOf(next.value);
       const changed = next !== current;
       const finishing = changed && status !== 'running' && row.status === 'running';
+      const stored = changed ? JSON.stringify(persist(next)) : undefined;
       const messages = changed
         ? [...commandsOf(run, effects), ...(finishing ? [finishedMessage(run, status)] : [])]
         : [];
@@ -274,7 +275,7 @@ export function createRunHost(options: RunHostOptions) {
         event,
         from: current.value,
         to: next.value,
-        snapshot: changed ? persist(next) : undefined,
+        snapshot: stored,
         status: changed ? status : row.status,
         finished: status !== 'running',
         awaitsDispatch: status === 'running' && awaitsDispatch(next.context),
@@ -287,7 +288,7 @@ export function createRunHost(options: RunHostOptions) {
         recent.written({
           ...row,
           status: changed ? status : row.status,
-          snapshot: changed ? asStored(persist(next)) : row.snapshot,
+          snapshot: stored === undefined ? row.snapshot : fromStored(stored),
           version: row.version + 1,
         });
         counted(event.type, row.status, changed ? status : row.status, messages, runEvent);
@@ -318,6 +319,7 @@ export function createRunHost(options: RunHostOptions) {
       const effects = effectsOf(actions);
       if (!storesRows(effects)) {
         const key = `${workflowId}@${version}`;
+        const stored = JSON.stringify(persist(snapshot));
         const messages = [
           ...commandsOf(run, effects),
           ...(status !== 'running' ? [finishedMessage(run, status)] : []),
@@ -330,7 +332,7 @@ export function createRunHost(options: RunHostOptions) {
           definition: pinned.has(key) ? undefined : definition,
           event,
           to: snapshot.value,
-          snapshot: persist(snapshot),
+          snapshot: stored,
           status,
           finished: status !== 'running',
           awaitsDispatch: status === 'running' && awaitsDispatch(snapshot.context),
@@ -346,7 +348,7 @@ export function createRunHost(options: RunHostOptions) {
           workflow_id: workflowId,
           workflow_version: version,
           status,
-          snapshot: asStored(persist(snapshot)),
+          snapshot: fromStored(stored),
           version: 1,
         });
         metrics.runsStarted.inc(service);
@@ -620,9 +622,9 @@ function finishedMessage(run: RunRef, status: RunView['status']): OutboxMessage 
   };
 }
 
-/** A snapshot as PostgreSQL gives it back from jsonb (what JSON cannot hold is dropped). */
-function asStored(snapshot: { value: unknown; context: unknown }): RecentRun['snapshot'] {
-  return JSON.parse(JSON.stringify(snapshot)) as RecentRun['snapshot'];
+/** A written snapshot as PostgreSQL gives it back from jsonb (what JSON cannot hold is gone). */
+function fromStored(json: string): RecentRun['snapshot'] {
+  return JSON.parse(json) as RecentRun['snapshot'];
 }
 
 function persist(snapshot: { value: unknown; context: unknown }): { value: unknown; context: unknown } {

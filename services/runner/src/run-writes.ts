@@ -17,7 +17,8 @@ interface RunWrite {
   runId: string;
   event: { id: string; type: string };
   to: unknown;
-  snapshot: unknown;
+  /** The persisted snapshot as JSON text (serialized once by the caller, which also keeps it). */
+  snapshot: string | undefined;
   status: string;
   finished: boolean;
   awaitsDispatch: boolean;
@@ -30,8 +31,8 @@ export interface TransitionWrite extends RunWrite {
   /** The version the transition was computed from. */
   version: number;
   from: unknown;
-  /** The new persisted snapshot; undefined when the event changed nothing (only recorded). */
-  snapshot: unknown;
+  /** The new persisted snapshot as JSON text; undefined when the event changed nothing (only recorded). */
+  snapshot: string | undefined;
 }
 
 export type WriteResult = 'written' | 'seen' | 'conflict';
@@ -70,7 +71,7 @@ export async function writeTransition(
      select (select count(*) from u)::int as updated,
        exists (select 1 from "runner"."run_history" where tenant_id = ? and event_id = ?) as seen`,
     [
-      changed ? JSON.stringify(w.snapshot) : null,
+      w.snapshot ?? null,
       w.status,
       changed,
       w.finished ? new Date() : null,
@@ -100,6 +101,7 @@ export async function writeTransition(
 }
 
 export interface StartWrite extends RunWrite {
+  snapshot: string;
   workflowId: string;
   version: number;
   /** The version's definition, stored once per version (skipped when this process stored it before). */
@@ -134,7 +136,7 @@ export async function writeStart(em: EntityManager, outbox: Outbox, w: StartWrit
       w.workflowId,
       w.version,
       w.status,
-      JSON.stringify(w.snapshot),
+      w.snapshot,
       w.finished ? new Date() : null,
       w.awaitsDispatch,
       w.stallMs,
