@@ -16,7 +16,7 @@ import {
   type StepError,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { amountOf, claimed, commitUpdates, recordOf } from './updates.ts';
+import { amountOf, commitUpdates, recordOf } from './updates.ts';
 
 export interface EmitterOptions {
   orm: MikroORM;
@@ -78,8 +78,6 @@ export function createEmitter(options: EmitterOptions) {
     async handle(command: StepCommand): Promise<void> {
       const { data } = command;
       const tenant = command.tenantid;
-      if (await claimed(orm, data.idempotencyKey)) return resend(data.idempotencyKey, command.id);
-
       const startedAt = new Date();
       const planned = await plan(command, startedAt);
       const base = {
@@ -103,7 +101,8 @@ export function createEmitter(options: EmitterOptions) {
             : { ...base, error: planned.error },
         }),
       };
-      await commitUpdates(
+      // a redelivered command finds its key claimed: nothing is written, its result is only sent again
+      const committed = await commitUpdates(
         orm,
         outbox,
         {
@@ -121,6 +120,7 @@ export function createEmitter(options: EmitterOptions) {
         },
         [result],
       );
+      if (!committed) await resend(data.idempotencyKey, command.id);
     },
 
     async runEvents(tenant: string, runId: string): Promise<{ items: KriEventRecord[] }> {

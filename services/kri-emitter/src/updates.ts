@@ -1,10 +1,10 @@
 /**
  * What the emitter does with planned KRI updates, whichever way they arose (an `emit_kri` step, or a step
  * result a definition maps): the amount a definition gives, the `kri.update` CloudEvent, and one
- * transaction that claims the source's key, records every update for audit and stages the events in the
+ * statement that claims the source's key, records every update for audit and stages the events in the
  * outbox. A key already claimed writes nothing: the same source never produces two updates.
  */
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   cloudEvent,
   kriEventTypes,
@@ -117,43 +117,9 @@ export interface Claim {
   at: Date;
 }
 
-async function recordClaim(tx: EntityManager, claim: Claim): Promise<boolean> {
-  const claimed = await tx.execute(
-    `insert into "kri_emitter"."emit_results" (idempotency_key, tenant_id, run_id, step_id, status, at)
-     values (?, ?, ?, ?, ?, now()) on conflict do nothing returning idempotency_key`,
-    [claim.key, claim.tenant, claim.runId, claim.stepId, claim.status],
-  );
-  if (claimed.length === 0) return false; // delivered before, or a concurrent delivery won
-  for (const r of claim.records) {
-    await tx.execute(
-      `insert into "kri_emitter"."emitted_events"
-         (id, tenant_id, run_id, workflow_id, step_id, idempotency_key, event, kri, effect, amount,
-          definition_id, definition_version, attributes, emitted_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        r.id,
-        claim.tenant,
-        r.runId,
-        r.workflowId,
-        r.stepId,
-        claim.key,
-        r.event,
-        r.kri,
-        r.effect,
-        r.amount,
-        r.definitionId,
-        r.definitionVersion,
-        JSON.stringify(claim.attributes),
-        claim.at,
-      ],
-    );
-  }
-  return true;
-}
-
 /**
- * Claim the key, record the updates and stage them with `also` (e.g. the step's result) in one
- * transaction, then publish. False when the key was claimed before (nothing written, nothing sent).
+ * Claim the key, record the updates and stage them with `also` (e.g. the step's result), in one
+ * statement, then publish. False when the key was claimed before (nothing written, nothing sent).
  */
 export async function commitUpdates(
   orm: MikroORM,
@@ -162,19 +128,56 @@ export async function commitUpdates(
   also: readonly OutboxMessage[] = [],
 ): Promise<boolean> {
   const messages = [...claim.records.map((r) => updateMessage(claim.tenant, r, claim.attributes)), ...also];
-  const committed = await orm.em.fork().transactional(async (tx) => {
-    if (!(await recordClaim(tx, claim))) return false;
-    await outbox.stage(tx, messages);
-    return true;
-  });
+  const staged = outbox.stageSql(messages, 'exists (select 1 from c)');
+  const records =
+    claim.records.length === 0
+      ? ''
+      : `, e as (
+       insert into "kri_emitter"."emitted_events"
+         (id, tenant_id, run_id, workflow_id, step_id, idempotency_key, event, kri, effect, amount,
+          definition_id, definition_version, attributes, emitted_at)
+       select v.id, ?, v.run_id::uuid, v.workflow_id::uuid, v.step_id, ?, v.event, v.kri, v.effect,
+         v.amount::double precision,
+         v.definition_id, v.definition_version::int, ?::jsonb, ?::timestamptz
+       from (values ${claim.records.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')})
+         as v(id, run_id, workflow_id, step_id, event, kri, effect, amount, definition_id, definition_version)
+       where exists (select 1 from c) returning 1)`;
+  const rows = await orm.em.fork().execute<{ claimed: number }[]>(
+    `with c as (
+       insert into "kri_emitter"."emit_results" (idempotency_key, tenant_id, run_id, step_id, status, at)
+       values (?, ?, ?, ?, ?, now()) on conflict do nothing returning 1
+     )${records}${messages.length === 0 ? '' : `, o as (${staged.sql})`}
+     select (select count(*) from c)::int as claimed`,
+    [
+      claim.key,
+      claim.tenant,
+      claim.runId,
+      claim.stepId,
+      claim.status,
+      ...(claim.records.length === 0
+        ? []
+        : [
+            claim.tenant,
+            claim.key,
+            JSON.stringify(claim.attributes),
+            claim.at,
+            ...claim.records.flatMap((r) => [
+              r.id,
+              r.runId,
+              r.workflowId,
+              r.stepId,
+              r.event,
+              r.kri,
+              r.effect,
+              r.amount,
+              r.definitionId,
+              r.definitionVersion,
+            ]),
+          ]),
+      ...(messages.length === 0 ? [] : staged.params),
+    ],
+  );
+  const committed = (rows[0]?.claimed ?? 0) > 0;
   if (committed) await outbox.send(messages);
   return committed;
-}
-
-/** Has this key been claimed (its updates recorded)? */
-export async function claimed(orm: MikroORM, key: string): Promise<boolean> {
-  const rows = await orm.em
-    .fork()
-    .execute(`select 1 from "kri_emitter"."emit_results" where idempotency_key = ?`, [key]);
-  return rows.length > 0;
 }

@@ -18,7 +18,7 @@ import {
   type WorkflowDefinition,
 } from '@riskloop/contracts';
 import type { Outbox, OutboxMessage } from '@riskloop/db';
-import { RiskloopError, startLoop, type Logger } from '@riskloop/kit';
+import { currentTraceparent, RiskloopError, startLoop, type Logger } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { TriggeredRun } from './db/entities.ts';
 
@@ -104,46 +104,33 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
     }),
   });
 
-  /** Send up to the tenant's allowance of queued runs to the runner. Returns how many were sent. */
+  /**
+   * Send up to the tenant's allowance of queued runs to the runner. Returns how many were sent. One
+   * statement: `release_queued` (migration Migration20261202063000) takes the tenant's release lock,
+   * counts the allowance, marks the runs released and stages their `run.start` events, whose envelope is
+   * built here.
+   */
   const release = async (tenant: string): Promise<number> => {
-    const messages = await orm.em.fork().transactional(async (tx) => {
-      // One releaser per tenant at a time, across copies: the allowance is counted under this lock.
-      await tx.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`trigger_router.release:${tenant}`]);
-      const [counts] = await tx.execute<{ recent: string; in_flight: string }[]>(
-        `select count(*) filter (where released_at > now() - interval '1 second') as recent,
-                count(*) filter (where finished_at is null) as in_flight
-         from ${table} where tenant_id = ? and released_at is not null
-           and (finished_at is null or released_at > now() - interval '1 second')`,
-        [tenant],
-      );
-      const allowance = Math.min(
-        options.runsPerSecond - Number(counts?.recent ?? 0),
-        options.maxInFlight - Number(counts?.in_flight ?? 0),
-      );
-      if (allowance <= 0) return [];
-      const rows = await tx.execute<{ run_id: string; start: RunStart }[]>(
-        `select run_id, start from ${table}
-         where tenant_id = ? and released_at is null order by created_at, run_id limit ?`,
-        [tenant, allowance],
-      );
-      if (rows.length === 0) return [];
-      const out: OutboxMessage[] = rows.map((row) => ({
-        subject: subjects.runStart(tenant),
-        event: cloudEvent({
-          id: `run-start:${row.run_id}`,
-          source: 'riskloop/trigger-router',
-          type: eventTypes.runStart,
-          tenant,
-          data: row.start,
-        }),
-      }));
-      await tx.execute(
-        `update ${table} set released_at = now() where run_id in (${rows.map(() => '?').join(', ')})`,
-        rows.map((r) => r.run_id),
-      );
-      await outbox.stage(tx, out);
-      return out;
+    const envelope = cloudEvent({
+      id: '',
+      source: 'riskloop/trigger-router',
+      type: eventTypes.runStart,
+      tenant,
+      data: null,
+      ...traceOf(),
     });
+    const messages = await orm.em
+      .fork()
+      .execute<OutboxMessage[]>(
+        `select subject, event from "trigger_router"."release_queued"(?, ?, ?, ?, ?::jsonb)`,
+        [
+          tenant,
+          options.runsPerSecond,
+          options.maxInFlight,
+          subjects.runStart(tenant),
+          JSON.stringify(envelope),
+        ],
+      );
     await outbox.send(messages);
     return messages.length;
   };
@@ -307,3 +294,9 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
 }
 
 export type TriggerRouter = ReturnType<typeof createTriggerRouter>;
+
+/** The current trace, for an event staged by SQL (the outbox adds it to the events it stages itself). */
+function traceOf(): { traceparent?: string } {
+  const traceparent = currentTraceparent();
+  return traceparent ? { traceparent } : {};
+}
