@@ -1,8 +1,9 @@
 /**
- * `npm run bench:waiting [-- --runs 100000]`: the runner's memory with many runs waiting on an approval
+ * `npm run bench:waiting [-- --runs 100000] [--heap-mb 192]`: the runner's memory with many runs waiting on an approval
  * (DESIGN.md rule 4: waiting costs rows, not RAM). Starts a runner on a fresh database and NATS prefix,
  * publishes `run.start` as the trigger router would, and reads the runner's resident memory (VmRSS) once
- * 1,000 runs wait and again once all of them do, with the database size per waiting run. Prints a table and,
+ * 1,000 runs wait and again once all of them do, with its V8 heap (in use, and held) and the database size
+ * per waiting run. Prints a table and,
  * as the last line, JSON; the JSON is also written to `bench/results/`.
  */
 import { publishEvent } from '@riskloop/bus';
@@ -12,7 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '100000' }, 'heap-mb': { type: 'string', default: '192' } },
+});
+/** The runner's V8 old-space cap, as its deployment sets it (infra/k8s/runner.yaml); 0: Node's default. */
+const heapCapMb = Number(values['heap-mb']);
 const total = Number(values.runs);
 const checkpoints = [...new Set([Math.min(1_000, total), total])];
 
@@ -48,12 +53,28 @@ async function databaseBytes(platform: Platform): Promise<number> {
   return Number(rows[0]?.bytes ?? 0);
 }
 
-const platform = await startPlatform({ services: ['runner'] });
+/** The runner's V8 heap in use and the heap V8 holds, in MB, from its Prometheus metrics. */
+async function heapMb(port: number | undefined): Promise<{ used: number; total: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+  const read = (name: string) => {
+    const value = new RegExp(`^riskloop_${name} (\\S+)$`, 'm').exec(text)?.[1];
+    return Math.round(Number(value ?? 0) / 104_857.6) / 10;
+  };
+  return { used: read('nodejs_heap_size_used_bytes'), total: read('nodejs_heap_size_total_bytes') };
+}
+
+const platform = await startPlatform({
+  services: ['runner'],
+  env: {
+    METRICS_PORT: '0',
+    ...(heapCapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${String(heapCapMb)}` } : {}),
+  },
+});
 const runner = platform.processes[0];
 if (!runner) throw new Error('no runner process');
 const tenant = 'bench';
 const workflowId = randomUUID();
-const results: Record<string, number> = { runs: total, idleRssMb: rssMb(runner.pid) };
+const results: Record<string, number> = { runs: total, heapCapMb, idleRssMb: rssMb(runner.pid) };
 const started = Date.now();
 try {
   let published = 0;
@@ -81,6 +102,9 @@ try {
     }
     await waitFor(async () => (await waitingRuns(platform)) >= target, 30 * 60_000, `${target} waiting runs`);
     results[`rssMbAt${target}`] = rssMb(runner.pid);
+    const heap = await heapMb(runner.ready.metricsPort as number | undefined);
+    results[`heapUsedMbAt${target}`] = heap.used;
+    results[`heapTotalMbAt${target}`] = heap.total;
     results[`dbBytesPerRunAt${target}`] = Math.round((await databaseBytes(platform)) / target);
     console.error(`bench: ${target} runs waiting, runner RSS ${String(results[`rssMbAt${target}`])} MB`);
   }

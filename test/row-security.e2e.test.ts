@@ -5,7 +5,7 @@
  * in every service's schema has a forced policy; and the services' own database layer, given a query that
  * forgets its tenant, still gets only the tenant of the work at hand.
  */
-import { createOrm, migrate, scopeToTenants } from '@riskloop/db';
+import { createOrm, execute, migrate, scopeToTenants } from '@riskloop/db';
 import { tenantScope } from '@riskloop/kit';
 import { apiClient, createTenant, usePlatform, waitFor, type Api } from '@riskloop/testkit';
 import pg from 'pg';
@@ -202,6 +202,38 @@ describe('row-level security', () => {
       // outside any tenant's scope: every tenant (the system scope), switched to from a tenant
       expect((await seen()).length).toBe(2);
       expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+    } finally {
+      await orm.close();
+    }
+  });
+
+  it('scopes the direct statement path (execute) like the ORM, and a failed one gives its connection back', async () => {
+    const orm = await createOrm({ url: e2e.platform.db.url, ...gatewayDatabase, poolMax: 1 });
+    const { globex, acme } = tenants as { globex: string; acme: string };
+    const seen = () =>
+      execute<{ t: string }>(orm, `select distinct tenant_id::text as t from gateway.api_keys where ? = ?`, [
+        "it's",
+        "it's",
+      ]);
+    try {
+      scopeToTenants(orm);
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+      expect(await tenantScope.run(acme, seen)).toEqual([{ t: acme }]);
+      // the only connection is released after a failure: the next statement gets it, set to its tenant
+      await expect(tenantScope.run(acme, () => execute(orm, `select 1 / 0`))).rejects.toThrow(
+        /division by zero/,
+      );
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+      // mixed with the ORM's own statements on the same connection
+      expect(
+        await tenantScope.run(acme, () =>
+          orm.em
+            .fork()
+            .execute<{ t: string }[]>(`select distinct tenant_id::text as t from gateway.api_keys`),
+        ),
+      ).toEqual([{ t: acme }]);
+      expect(await tenantScope.run(globex, seen)).toEqual([{ t: globex }]);
+      expect((await seen()).length).toBe(2);
     } finally {
       await orm.close();
     }

@@ -8,6 +8,7 @@
 import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
+import { execute } from './direct.ts';
 import type { CloudEvent } from '@riskloop/contracts';
 import { currentTraceparent, metrics, startLoop, systemScope, tenantScope, type Logger } from '@riskloop/kit';
 
@@ -98,12 +99,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const table = `"${options.schema}"."outbox"`;
   const graceMs = options.graceMs ?? 3_000;
 
+  // One placeholder per id: MikroORM inlines an array parameter as a comma-separated list, which made
+  // `= any(?::text[])` invalid SQL and left every row unsent (re-published by each reconcile, forever).
+  const markSql = (ids: readonly string[]) =>
+    `update ${table} set sent_at = now() where id in (${ids.map(() => '?').join(', ')})`;
   const markSent = async (em: EntityManager, ids: string[]): Promise<void> => {
     if (ids.length === 0) return;
-    // One placeholder per id: MikroORM inlines an array parameter as a comma-separated list, which made
-    // `= any(?::text[])` invalid SQL and left every row unsent (re-published by each reconcile, forever).
-    const placeholders = ids.map(() => '?').join(', ');
-    await em.execute(`update ${table} set sent_at = now() where id in (${placeholders})`, ids);
+    await em.execute(markSql(ids), ids);
   };
 
   /**
@@ -123,7 +125,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     marking = marking.then(async () => {
       if (ids.length === 0) return;
       try {
-        await tenantScope.run(systemScope, () => markSent(options.orm.em.fork(), ids));
+        await tenantScope.run(systemScope, () => execute(options.orm, markSql(ids), ids));
       } catch (error) {
         options.log.warn({ err: error }, 'outbox mark-sent failed; reconciler will re-send (deduplicated)');
       }

@@ -13,7 +13,7 @@ import {
   type KriEventRecord,
   type KriUpdate,
 } from '@riskloop/contracts';
-import type { Outbox, OutboxMessage } from '@riskloop/db';
+import { execute, type Outbox, type OutboxMessage } from '@riskloop/db';
 import { compileExpression } from '@riskloop/expr';
 import { describeError } from '@riskloop/kit';
 
@@ -142,7 +142,8 @@ export async function commitUpdates(
        from (values ${claim.records.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')})
          as v(id, run_id, workflow_id, step_id, event, kri, effect, amount, definition_id, definition_version)
        where exists (select 1 from c) returning 1)`;
-  const rows = await orm.em.fork().execute<{ claimed: number }[]>(
+  const rows = await execute<{ claimed: number }>(
+    orm,
     `with c as (
        insert into "kri_emitter"."emit_results" (idempotency_key, tenant_id, run_id, step_id, status, at)
        values (?, ?, ?, ?, ?, now()) on conflict do nothing returning 1

@@ -15,7 +15,7 @@ import {
   type StepSucceeded,
 } from '@riskloop/contracts';
 import type { DeliveryView } from '@riskloop/contracts';
-import type { Outbox, OutboxMessage } from '@riskloop/db';
+import { execute, type Outbox, type OutboxMessage } from '@riskloop/db';
 import { metrics, RiskloopError } from '@riskloop/kit';
 
 /** What performing a command came to. */
@@ -51,7 +51,8 @@ export function createDeliveries(options: DeliveryOptions) {
   /** The effects made so far when this copy now owns the delivery; undefined when it is already complete. */
   const claim = async (command: StepCommand): Promise<Record<string, unknown> | undefined> => {
     const { data } = command;
-    const rows = await orm.em.fork().execute<{ effects: Record<string, unknown> }[]>(
+    const rows = await execute<{ effects: Record<string, unknown> }>(
+      orm,
       `insert into "relay"."deliveries"
          (idempotency_key, tenant_id, run_id, step_id, kind, status, lease_until, request, started_at)
        values (?, ?, ?, ?, ?, 'in_progress', now() + (? * interval '1 millisecond'), ?::jsonb, now())
@@ -70,11 +71,11 @@ export function createDeliveries(options: DeliveryOptions) {
       ],
     );
     if (rows[0]) return rows[0].effects;
-    const [existing] = await orm.em
-      .fork()
-      .execute<{ status: string }[]>(`select status from "relay"."deliveries" where idempotency_key = ?`, [
-        data.idempotencyKey,
-      ]);
+    const [existing] = await execute<{ status: string }>(
+      orm,
+      `select status from "relay"."deliveries" where idempotency_key = ?`,
+      [data.idempotencyKey],
+    );
     if (existing?.status === 'in_progress') {
       throw RiskloopError.unavailable(`delivery ${data.idempotencyKey} is held by another relay copy`);
     }
@@ -82,12 +83,11 @@ export function createDeliveries(options: DeliveryOptions) {
   };
 
   const record = async (key: string, name: string, value: unknown): Promise<void> => {
-    await orm.em
-      .fork()
-      .execute(
-        `update "relay"."deliveries" set effects = effects || jsonb_build_object(?::text, ?::jsonb) where idempotency_key = ?`,
-        [name, JSON.stringify(value), key],
-      );
+    await execute(
+      orm,
+      `update "relay"."deliveries" set effects = effects || jsonb_build_object(?::text, ?::jsonb) where idempotency_key = ?`,
+      [name, JSON.stringify(value), key],
+    );
   };
 
   const complete = async (command: StepCommand, outcome: CallOutcome, startedAt: Date): Promise<void> => {
@@ -119,7 +119,8 @@ export function createDeliveries(options: DeliveryOptions) {
     // One statement: the delivery completes and its result is staged in the outbox together, or neither
     // (another copy completed it first).
     const staged = outbox.stageSql([message], 'exists (select 1 from d)');
-    const rows = await orm.em.fork().execute<{ completed: number }[]>(
+    const rows = await execute<{ completed: number }>(
+      orm,
       `with d as (
          update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb,
            finished_at = ?, destination = coalesce(?, destination)

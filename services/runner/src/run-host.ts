@@ -19,7 +19,7 @@ import {
   type RunStart,
   type RunView,
 } from '@riskloop/contracts';
-import type { Outbox, OutboxMessage } from '@riskloop/db';
+import { execute, type Outbox, type OutboxMessage } from '@riskloop/db';
 import { metrics, RiskloopError } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { initialTransition, transition } from 'xstate';
@@ -76,12 +76,12 @@ export function createRunHost(options: RunHostOptions) {
   const recent = createRecentRuns();
 
   const readRun = async (
-    em: EntityManager,
     tenant: string,
     runId: string,
     event: { id: string; type: string },
   ): Promise<RecentRun> => {
-    const [row] = await em.execute<RecentRun[]>(
+    const [row] = await execute<RecentRun>(
+      orm,
       `select id, tenant_id, workflow_id, workflow_version, status, snapshot, version
        from "runner"."runs" where id = ? and tenant_id = ?`,
       [runId, tenant],
@@ -121,14 +121,16 @@ export function createRunHost(options: RunHostOptions) {
     return maps ? effects : effects.filter((e) => e.type !== 'result');
   };
 
-  const pinnedDefinition = (em: EntityManager, workflowId: string, version: number) => async () => {
-    const rows = await em.execute<{ definition: unknown }[]>(
-      `select definition from "runner"."workflow_versions" where workflow_id = ? and version = ?`,
-      [workflowId, version],
-    );
-    if (!rows[0]) throw RiskloopError.poison(`no pinned definition for ${workflowId}@${version}`);
-    return WorkflowDefinition.parse(rows[0].definition);
-  };
+  /** Read by the transaction `em` when given, else by an autocommit statement. */
+  const pinnedDefinition =
+    (em: EntityManager | undefined, workflowId: string, version: number) => async () => {
+      const sql = `select definition from "runner"."workflow_versions" where workflow_id = ? and version = ?`;
+      const rows = em
+        ? await em.execute<{ definition: unknown }[]>(sql, [workflowId, version])
+        : await execute<{ definition: unknown }>(orm, sql, [workflowId, version]);
+      if (!rows[0]) throw RiskloopError.poison(`no pinned definition for ${workflowId}@${version}`);
+      return WorkflowDefinition.parse(rows[0].definition);
+    };
 
   /** Insert the history row; false when this event was applied before. */
   const recordEvent = async (
@@ -245,13 +247,12 @@ export function createRunHost(options: RunHostOptions) {
     runEvent: RunEvent,
   ): Promise<void> => {
     for (let attempt = 1; attempt <= casAttempts; attempt += 1) {
-      const em = orm.em.fork();
       // the run as this copy last wrote it, if it did: a stale copy fails the compare-and-swap below
-      const row = (attempt === 1 && recent.get(tenant, runId)) || (await readRun(em, tenant, runId, event));
+      const row = (attempt === 1 && recent.get(tenant, runId)) || (await readRun(tenant, runId, event));
       const { machine, definition } = await machines.get(
         row.workflow_id,
         row.workflow_version,
-        pinnedDefinition(em, row.workflow_id, row.workflow_version),
+        pinnedDefinition(undefined, row.workflow_id, row.workflow_version),
       );
       const run: RunRef = { tenant, runId, workflowId: row.workflow_id, definition };
       const current = machine.resolveState(row.snapshot as Parameters<RunMachine['resolveState']>[0]);
@@ -268,7 +269,7 @@ export function createRunHost(options: RunHostOptions) {
       const messages = changed
         ? [...commandsOf(run, effects), ...(finishing ? [finishedMessage(run, status)] : [])]
         : [];
-      const result = await writeTransition(em, outbox, {
+      const result = await writeTransition(orm, outbox, {
         tenant,
         runId,
         version: row.version,
@@ -324,7 +325,7 @@ export function createRunHost(options: RunHostOptions) {
           ...commandsOf(run, effects),
           ...(status !== 'running' ? [finishedMessage(run, status)] : []),
         ];
-        const created = await writeStart(orm.em.fork(), outbox, {
+        const created = await writeStart(orm, outbox, {
           tenant,
           runId,
           workflowId,
@@ -401,12 +402,11 @@ export function createRunHost(options: RunHostOptions) {
 
     /** An outside event: every run of the tenant waiting for its type hears it once. */
     async signal(event: CloudEvent<RunSignal>): Promise<number> {
-      const waiting = await orm.em
-        .fork()
-        .execute<{ run_id: string }[]>(
-          `select distinct run_id from "runner"."waits" where tenant_id = ? and event_type = ?`,
-          [event.tenantid, event.data.eventType],
-        );
+      const waiting = await execute<{ run_id: string }>(
+        orm,
+        `select distinct run_id from "runner"."waits" where tenant_id = ? and event_type = ?`,
+        [event.tenantid, event.data.eventType],
+      );
       for (const { run_id: runId } of waiting) {
         await applyEvent(
           event.tenantid,

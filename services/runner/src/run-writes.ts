@@ -8,8 +8,8 @@
  * be absent from the history; the history and outbox rows are inserted only when the update happened. A
  * redelivered event, or a concurrent change of the run, updates nothing and writes nothing.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Outbox, OutboxMessage } from '@riskloop/db';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { execute, type Outbox, type OutboxMessage } from '@riskloop/db';
 
 /** What both writes record: the event, the state it led to, and the rows that go with it. */
 interface RunWrite {
@@ -46,13 +46,14 @@ function outboxPart(outbox: Outbox, messages: readonly OutboxMessage[], when: st
 }
 
 export async function writeTransition(
-  em: EntityManager,
+  orm: MikroORM,
   outbox: Outbox,
   w: TransitionWrite,
 ): Promise<WriteResult> {
   const changed = w.snapshot !== undefined;
   const o = outboxPart(outbox, w.messages, 'exists (select 1 from u)');
-  const rows = await em.execute<{ updated: number; seen: boolean }[]>(
+  const rows = await execute<{ updated: number; seen: boolean }>(
+    orm,
     `with u as (
        update "runner"."runs" set snapshot = coalesce(?::jsonb, snapshot), status = ?, version = version + 1,
          updated_at = now(),
@@ -109,7 +110,7 @@ export interface StartWrite extends RunWrite {
 }
 
 /** Create the run with its history row and outbox rows. False when the run existed (a redelivery). */
-export async function writeStart(em: EntityManager, outbox: Outbox, w: StartWrite): Promise<boolean> {
+export async function writeStart(orm: MikroORM, outbox: Outbox, w: StartWrite): Promise<boolean> {
   const o = outboxPart(outbox, w.messages, 'exists (select 1 from r)');
   const pin =
     w.definition === undefined
@@ -117,7 +118,8 @@ export async function writeStart(em: EntityManager, outbox: Outbox, w: StartWrit
       : `, p as (
        insert into "runner"."workflow_versions" (workflow_id, version, tenant_id, definition)
        values (?::uuid, ?::int, ?, ?::jsonb) on conflict do nothing returning 1)`;
-  const rows = await em.execute<{ created: number }[]>(
+  const rows = await execute<{ created: number }>(
+    orm,
     `with r as (
        insert into "runner"."runs" (id, tenant_id, workflow_id, workflow_version, status, snapshot, version,
          created_at, updated_at, finished_at, stalls_at)

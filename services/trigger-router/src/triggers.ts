@@ -17,7 +17,7 @@ import {
   type TriggerInfo,
   type WorkflowDefinition,
 } from '@riskloop/contracts';
-import type { Outbox, OutboxMessage } from '@riskloop/db';
+import { execute, type Outbox, type OutboxMessage } from '@riskloop/db';
 import { currentTraceparent, RiskloopError, startLoop, type Logger } from '@riskloop/kit';
 import { randomUUID } from 'node:crypto';
 import { TriggeredRun } from './db/entities.ts';
@@ -119,18 +119,17 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
       data: null,
       ...traceOf(),
     });
-    const messages = await orm.em
-      .fork()
-      .execute<OutboxMessage[]>(
-        `select subject, event from "trigger_router"."release_queued"(?, ?, ?, ?, ?::jsonb)`,
-        [
-          tenant,
-          options.runsPerSecond,
-          options.maxInFlight,
-          subjects.runStart(tenant),
-          JSON.stringify(envelope),
-        ],
-      );
+    const messages = await execute<OutboxMessage>(
+      orm,
+      `select subject, event from "trigger_router"."release_queued"(?, ?, ?, ?, ?::jsonb)`,
+      [
+        tenant,
+        options.runsPerSecond,
+        options.maxInFlight,
+        subjects.runStart(tenant),
+        JSON.stringify(envelope),
+      ],
+    );
     await outbox.send(messages);
     return messages.length;
   };
@@ -188,10 +187,9 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         return [runId, run.workflowId, run.version, JSON.stringify(start)];
       });
       const staged = outbox.stageSql(signals, 'exists (select 1 from e)');
-      const [row] = await orm.em
-        .fork()
-        .execute<{ fresh: number; runs: { run_id: string; workflow_id: string }[] }[]>(
-          `with e as (
+      const [row] = await execute<{ fresh: number; runs: { run_id: string; workflow_id: string }[] }>(
+        orm,
+        `with e as (
            insert into "trigger_router"."received_events" (tenant_id, source_id, kind, type, received_at)
            values (?, ?, ?, ?, now()) on conflict do nothing returning 1
          )${
@@ -207,15 +205,15 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
          }${signals.length === 0 ? '' : `, o as (${staged.sql})`}
          select (select count(*) from e)::int as fresh,
            ${queued.length === 0 ? `'[]'::json` : `coalesce((select json_agg(q) from q), '[]'::json)`} as runs`,
-          [
-            tenant,
-            `${event.kind}:${event.sourceId}`,
-            event.kind,
-            event.signal?.eventType ?? event.kind,
-            ...(queued.length === 0 ? [] : [tenant, trigger.sourceId, trigger.type, ...queued.flat()]),
-            ...(signals.length === 0 ? [] : staged.params),
-          ],
-        );
+        [
+          tenant,
+          `${event.kind}:${event.sourceId}`,
+          event.kind,
+          event.signal?.eventType ?? event.kind,
+          ...(queued.length === 0 ? [] : [tenant, trigger.sourceId, trigger.type, ...queued.flat()]),
+          ...(signals.length === 0 ? [] : staged.params),
+        ],
+      );
       const result = {
         fresh: (row?.fresh ?? 0) > 0,
         runs: new Map((row?.runs ?? []).map((r) => [r.workflow_id, r.run_id])),
@@ -253,12 +251,11 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
 
     /** The runner reports a run finished: it leaves the tenant's in-flight count, and queued runs may go. */
     async finished(tenant: string, finished: RunFinished): Promise<void> {
-      await orm.em
-        .fork()
-        .execute(
-          `update ${table} set finished_at = now() where run_id = ? and tenant_id = ? and finished_at is null`,
-          [finished.runId, tenant],
-        );
+      await execute(
+        orm,
+        `update ${table} set finished_at = now() where run_id = ? and tenant_id = ? and finished_at is null`,
+        [finished.runId, tenant],
+      );
       await requestRelease(tenant);
     },
 
