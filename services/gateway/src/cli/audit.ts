@@ -1,10 +1,6 @@
 /** `riskloop audit verify [--tenant <id>]`: walk each tenant's audit chain; exit 1 at the first problem. */
-import { createOrm } from '@riskloop/db';
 import { parseEnv } from '@riskloop/kit';
-import { CommonEnv } from '@riskloop/runtime';
 import type { Command } from 'commander';
-import { verifyAudit } from '../audit/log.ts';
-import { database } from '../db/index.ts';
 
 export function auditCommands(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit log');
@@ -14,6 +10,13 @@ export function auditCommands(program: Command): void {
     .option('--tenant <id>', 'only this tenant')
     .option('--json', 'print JSON')
     .action(async (options: { tenant?: string; json?: boolean }) => {
+      // the database libraries load when the command runs (main.ts says why)
+      const [{ createOrm }, { CommonEnv }, { verifyAudit }, { database }] = await Promise.all([
+        import('@riskloop/db'),
+        import('@riskloop/runtime'),
+        import('../audit/log.ts'),
+        import('../db/index.ts'),
+      ]);
       const env = parseEnv(CommonEnv, process.env);
       const orm = await createOrm({ url: env.DATABASE_URL, ...database, poolMax: 2 });
       try {

@@ -2,7 +2,7 @@
  * `riskloop evidence verify <pack.json> [--key <jwk.json>]`: check an evidence pack offline. Exit 0 when
  * the chain, head and signature hold; exit 1 naming the first broken entry (or what else failed).
  */
-import { verifyPack } from '@riskloop/evidence';
+import type { verifyPack } from '@riskloop/evidence';
 import type { Command } from 'commander';
 import type { JWK } from 'jose';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +29,8 @@ export function evidenceCommands(program: Command): void {
         return;
       }
       const trusted = options.key ? (JSON.parse(await readFile(options.key, 'utf8')) as JWK) : undefined;
+      // loaded when the command runs (main.ts says why)
+      const { verifyPack } = await import('@riskloop/evidence');
       report(await verifyPack(parsed, trusted), options.json, trusted === undefined);
     });
 }

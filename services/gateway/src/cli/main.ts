@@ -3,15 +3,13 @@
  * admin API key (stored only as a hash: it cannot be shown again); `workflow test` validates and dry-runs a
  * definition offline; `metrics` scrapes and summarises services' /metrics. `workflow history|metrics|
  * export|import` and `run show` talk to the gateway's API with an API key (connection.ts).
+ *
+ * The database and NATS libraries are imported by the commands that use them, not here: a command that
+ * only talks HTTP starts without loading them (they are most of the start-up time).
  */
-import { connectBus, request } from '@riskloop/bus';
 import { allTenants, relayRpcs, triggerRpcs } from '@riskloop/contracts';
 import { createLogger, parseEnv } from '@riskloop/kit';
-import { createOrm, ensureDatabase, migrate } from '@riskloop/db';
-import { CommonEnv } from '@riskloop/runtime';
 import { Command } from 'commander';
-import { database } from '../db/index.ts';
-import { createTenant } from '../tenants.ts';
 import { metricsCommand } from './metrics.ts';
 import { evidenceCommands } from './evidence.ts';
 import { auditCommands } from './audit.ts';
@@ -29,6 +27,13 @@ tenant
   .description('create a tenant and print its admin API key')
   .option('--json', 'print JSON')
   .action(async (name: string, options: { json?: boolean }) => {
+    const [{ createOrm, ensureDatabase, migrate }, { CommonEnv }, { database }, { createTenant }] =
+      await Promise.all([
+        import('@riskloop/db'),
+        import('@riskloop/runtime'),
+        import('../db/index.ts'),
+        import('../tenants.ts'),
+      ]);
     const env = parseEnv(CommonEnv, process.env);
     await ensureDatabase(env.DATABASE_URL);
     const orm = await createOrm({ url: env.DATABASE_URL, ...database, poolMax: 2 });
@@ -64,6 +69,10 @@ keys
   )
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
+    const [{ connectBus, request }, { CommonEnv }] = await Promise.all([
+      import('@riskloop/bus'),
+      import('@riskloop/runtime'),
+    ]);
     const env = parseEnv(CommonEnv, process.env);
     const log = createLogger({ service: 'riskloop-cli', level: 'warn' });
     const bus = await connectBus({

@@ -3,18 +3,20 @@
  * another system would, onto NATS (`NATS_URL`, `NATS_PREFIX`), as a CloudEvent. `--tenant` takes the
  * tenant's id or name (a name is looked up in the gateway's database).
  */
-import { connectBus, publishEvent } from '@riskloop/bus';
 import { cloudEvent, ExternalEventType, KriThreshold, kriEventTypes, subjects } from '@riskloop/contracts';
-import { createOrm } from '@riskloop/db';
 import { createLogger, parseEnv, RiskloopError } from '@riskloop/kit';
-import { CommonEnv } from '@riskloop/runtime';
+import type { CommonEnv } from '@riskloop/runtime';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { database } from '../db/index.ts';
-import { Tenant } from '../db/entities.ts';
 
+// The database and NATS libraries load when a command runs (main.ts says why).
 async function tenantIdOf(env: CommonEnv, tenant: string): Promise<string> {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenant)) return tenant;
+  const [{ createOrm }, { database }, { Tenant }] = await Promise.all([
+    import('@riskloop/db'),
+    import('../db/index.ts'),
+    import('../db/entities.ts'),
+  ]);
   const orm = await createOrm({ url: env.DATABASE_URL, ...database, poolMax: 1 });
   try {
     const row = await orm.em.fork().findOne(Tenant, { name: tenant });
@@ -30,6 +32,10 @@ async function publish(
   build: (tenant: string) => Parameters<typeof cloudEvent>[0],
   tenantArg: string,
 ) {
+  const [{ connectBus, publishEvent }, { CommonEnv }] = await Promise.all([
+    import('@riskloop/bus'),
+    import('@riskloop/runtime'),
+  ]);
   const env = parseEnv(CommonEnv, process.env);
   const tenant = await tenantIdOf(env, tenantArg);
   const bus = await connectBus({

@@ -5,7 +5,6 @@
  * would run or be skipped, their rendered inputs, and the KRI events that would be emitted. Exit code 1 when
  * the definition is invalid; 2 when it is valid but the sample would not start a run.
  */
-import { dryRun, parseYaml, validateDefinition } from '@riskloop/definitions';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 
@@ -29,7 +28,9 @@ export function workflowTestCommand(workflow: Command): void {
     .option('--dry-run', 'dry run (the default; nothing is ever executed)')
     .option('--verbose', 'print every step input')
     .option('--json', 'print JSON')
-    .action((options: TestOptions) => {
+    .action(async (options: TestOptions) => {
+      // loaded when the command runs (main.ts says why)
+      const { dryRun, parseYaml, validateDefinition } = await import('@riskloop/definitions');
       const validation = validateDefinition(parseYaml(readFileSync(options.file, 'utf8')));
       if (!validation.ok) {
         if (options.json) console.log(JSON.stringify({ valid: false, errors: validation.errors }));

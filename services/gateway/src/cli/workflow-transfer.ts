@@ -6,7 +6,6 @@
  * gives the same definition.
  */
 import { WorkflowView } from '@riskloop/contracts';
-import { parseYaml, toYaml } from '@riskloop/definitions';
 import { RiskloopError } from '@riskloop/kit';
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +37,9 @@ interface ImportOptions {
   url?: string;
 }
 
+/** The definitions package (YAML), loaded when a command needs it (main.ts says why). */
+const definitions = () => import('@riskloop/definitions');
+
 async function exportDefinition(workflowId: string, options: ExportOptions): Promise<void> {
   const base = `/api/workflows/${encodeURIComponent(workflowId)}`;
   const path = options.version ? `${base}/versions/${encodeURIComponent(options.version)}` : base;
@@ -46,7 +48,7 @@ async function exportDefinition(workflowId: string, options: ExportOptions): Pro
     throw new RiskloopError('no_definition', `${path} answered without a definition`);
   const text = options.out?.endsWith('.json')
     ? `${JSON.stringify(definition, null, 2)}\n`
-    : toYaml(definition);
+    : (await definitions()).toYaml(definition);
   if (!options.out) {
     process.stdout.write(text);
     return;
@@ -58,7 +60,7 @@ async function exportDefinition(workflowId: string, options: ExportOptions): Pro
 async function importDefinition(file: string, options: ImportOptions): Promise<void> {
   if (options.id && !options.reason?.trim())
     throw RiskloopError.invalid('--reason is required with --id: every new version says why', 'reason');
-  const definition = parseYaml(readFileSync(file, 'utf8'));
+  const definition = (await definitions()).parseYaml(readFileSync(file, 'utf8'));
   const client = gatewayFor(options.url);
   let saved = Saved.parse(
     options.id
