@@ -5,11 +5,12 @@
 import { repoRoot, runScript } from '@riskloop/testkit';
 import { describe, expect, it } from 'vitest';
 
-const preload = `${repoRoot}test/fixtures/loaded-libraries.cjs`;
+const preload = `${repoRoot}test/fixtures/loaded-libraries.ts`;
 
 async function loadedBy(args: string[], env: Record<string, string> = {}): Promise<string[]> {
   const result = await runScript('services/gateway/src/cli/main.ts', args, {
-    NODE_OPTIONS: `--require ${preload}`,
+    // tsx first: NODE_OPTIONS' preloads run before the command line's
+    NODE_OPTIONS: `--import tsx --import ${preload}`,
     ...env,
   });
   const line = /loaded-libraries: (.*)$/m.exec(result.stderr)?.[1];
