@@ -8,9 +8,9 @@
 import { defineEntity } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { publishEvent, type BusConnection } from '@riskloop/bus';
-import { execute } from './direct.ts';
 import type { CloudEvent } from '@riskloop/contracts';
 import { currentTraceparent, metrics, startLoop, systemScope, tenantScope, type Logger } from '@riskloop/kit';
+import { execute } from './direct.ts';
 
 export interface OutboxMessage {
   subject: string;
@@ -35,10 +35,11 @@ export interface Outbox {
   /** Insert rows inside the caller's transaction. */
   stage(em: EntityManager, messages: readonly OutboxMessage[]): Promise<void>;
   /**
-   * The insert of `stage` as SQL to embed in a caller's statement (a CTE), inserting only when `where`
-   * holds, e.g. `exists (select 1 from updated)`: one round trip for a state change and its messages.
+   * The insert of `stage` as a CTE to append to a caller's `with` list (`, o as (insert ...)`, or nothing
+   * when there are no messages), inserting only when `where` holds, e.g. `exists (select 1 from updated)`:
+   * one round trip for a state change and its messages.
    */
-  stageSql(messages: readonly OutboxMessage[], where: string): { sql: string; params: unknown[] };
+  stageCte(messages: readonly OutboxMessage[], where: string): { sql: string; params: unknown[] };
   /**
    * After the commit: publish, and mark sent soon after (batched, not awaited). Failures are logged; the
    * reconciler retries them.
@@ -167,12 +168,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await em.execute(`insert into ${table} (id, tenant_id, subject, event) values ${placeholders}`, params);
     },
 
-    stageSql(messages, where) {
+    stageCte(messages, where) {
+      if (messages.length === 0) return { sql: '', params: [] };
       traced(messages);
       const values = messages.map(() => '(?, ?, ?, ?::jsonb)').join(', ');
       return {
-        sql: `insert into ${table} (id, tenant_id, subject, event)
-          select * from (values ${values}) as v(id, tenant_id, subject, event) where ${where} returning 1`,
+        sql: `, o as (insert into ${table} (id, tenant_id, subject, event)
+          select * from (values ${values}) as v(id, tenant_id, subject, event) where ${where} returning 1)`,
         params: messages.flatMap((m) => [m.event.id, m.event.tenantid, m.subject, JSON.stringify(m.event)]),
       };
     },

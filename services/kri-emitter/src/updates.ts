@@ -128,7 +128,7 @@ export async function commitUpdates(
   also: readonly OutboxMessage[] = [],
 ): Promise<boolean> {
   const messages = [...claim.records.map((r) => updateMessage(claim.tenant, r, claim.attributes)), ...also];
-  const staged = outbox.stageSql(messages, 'exists (select 1 from c)');
+  const staged = outbox.stageCte(messages, 'exists (select 1 from c)');
   const records =
     claim.records.length === 0
       ? ''
@@ -147,7 +147,7 @@ export async function commitUpdates(
     `with c as (
        insert into "kri_emitter"."emit_results" (idempotency_key, tenant_id, run_id, step_id, status, at)
        values (?, ?, ?, ?, ?, now()) on conflict do nothing returning 1
-     )${records}${messages.length === 0 ? '' : `, o as (${staged.sql})`}
+     )${records}${staged.sql}
      select (select count(*) from c)::int as claimed`,
     [
       claim.key,
@@ -175,7 +175,7 @@ export async function commitUpdates(
               r.definitionVersion,
             ]),
           ]),
-      ...(messages.length === 0 ? [] : staged.params),
+      ...staged.params,
     ],
   );
   const committed = (rows[0]?.claimed ?? 0) > 0;

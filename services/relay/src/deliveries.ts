@@ -118,14 +118,14 @@ export function createDeliveries(options: DeliveryOptions) {
     };
     // One statement: the delivery completes and its result is staged in the outbox together, or neither
     // (another copy completed it first).
-    const staged = outbox.stageSql([message], 'exists (select 1 from d)');
+    const staged = outbox.stageCte([message], 'exists (select 1 from d)');
     const rows = await execute<{ completed: number }>(
       orm,
       `with d as (
          update "relay"."deliveries" set status = ?, tries = tries + ?, response = ?::jsonb, error = ?::jsonb,
            finished_at = ?, destination = coalesce(?, destination)
          where idempotency_key = ? and status = 'in_progress' returning 1
-       ), o as (${staged.sql})
+       )${staged.sql}
        select (select count(*) from d)::int as completed`,
       [
         outcome.ok ? 'succeeded' : 'failed',

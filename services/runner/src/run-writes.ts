@@ -39,19 +39,13 @@ export type WriteResult = 'written' | 'seen' | 'conflict';
 
 const history = `"runner"."run_history" (tenant_id, run_id, event_id, event_type, state_from, state_to, at, processed_by)`;
 
-function outboxPart(outbox: Outbox, messages: readonly OutboxMessage[], when: string) {
-  if (messages.length === 0) return { sql: '', params: [] as unknown[] };
-  const staged = outbox.stageSql(messages, when);
-  return { sql: `, o as (${staged.sql})`, params: staged.params };
-}
-
 export async function writeTransition(
   orm: MikroORM,
   outbox: Outbox,
   w: TransitionWrite,
 ): Promise<WriteResult> {
   const changed = w.snapshot !== undefined;
-  const o = outboxPart(outbox, w.messages, 'exists (select 1 from u)');
+  const o = outbox.stageCte(w.messages, 'exists (select 1 from u)');
   const rows = await execute<{ updated: number; seen: boolean }>(
     orm,
     `with u as (
@@ -111,7 +105,7 @@ export interface StartWrite extends RunWrite {
 
 /** Create the run with its history row and outbox rows. False when the run existed (a redelivery). */
 export async function writeStart(orm: MikroORM, outbox: Outbox, w: StartWrite): Promise<boolean> {
-  const o = outboxPart(outbox, w.messages, 'exists (select 1 from r)');
+  const o = outbox.stageCte(w.messages, 'exists (select 1 from r)');
   const pin =
     w.definition === undefined
       ? ''

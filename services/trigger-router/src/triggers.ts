@@ -117,7 +117,8 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
       type: eventTypes.runStart,
       tenant,
       data: null,
-      ...traceOf(),
+      // staged by SQL, not by the outbox, which would otherwise add the trace
+      traceparent: currentTraceparent(),
     });
     const messages = await execute<OutboxMessage>(
       orm,
@@ -186,7 +187,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
         const start: RunStart = { runId, ...run, trigger };
         return [runId, run.workflowId, run.version, JSON.stringify(start)];
       });
-      const staged = outbox.stageSql(signals, 'exists (select 1 from e)');
+      const staged = outbox.stageCte(signals, 'exists (select 1 from e)');
       const [row] = await execute<{ fresh: number; runs: { run_id: string; workflow_id: string }[] }>(
         orm,
         `with e as (
@@ -202,7 +203,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
            where exists (select 1 from e)
            on conflict (tenant_id, source_id, workflow_id) do nothing returning run_id, workflow_id
          )`
-         }${signals.length === 0 ? '' : `, o as (${staged.sql})`}
+         }${staged.sql}
          select (select count(*) from e)::int as fresh,
            ${queued.length === 0 ? `'[]'::json` : `coalesce((select json_agg(q) from q), '[]'::json)`} as runs`,
         [
@@ -211,7 +212,7 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
           event.kind,
           event.signal?.eventType ?? event.kind,
           ...(queued.length === 0 ? [] : [tenant, trigger.sourceId, trigger.type, ...queued.flat()]),
-          ...(signals.length === 0 ? [] : staged.params),
+          ...staged.params,
         ],
       );
       const result = {
@@ -291,9 +292,3 @@ export function createTriggerRouter(options: TriggerRouterOptions) {
 }
 
 export type TriggerRouter = ReturnType<typeof createTriggerRouter>;
-
-/** The current trace, for an event staged by SQL (the outbox adds it to the events it stages itself). */
-function traceOf(): { traceparent?: string } {
-  const traceparent = currentTraceparent();
-  return traceparent ? { traceparent } : {};
-}

@@ -84,10 +84,12 @@ export function createHttp(policy: AddressPolicy) {
         signal: timeout.signal,
         dispatcher,
       });
-      const redirect = answer.statusCode >= 300 && answer.statusCode < 400 && 'location' in answer.headers;
-      const text = redirect ? '' : await readLimited(answer.body);
-      if (redirect) await answer.body.dump();
-      return { status: answer.statusCode, headers: headersOf(answer.headers), text };
+      const headers = headersOf(answer.headers);
+      const location = answer.statusCode >= 300 && answer.statusCode < 400 ? headers.get('location') : null;
+      // a redirect's body is not read: the next hop's answer is the one returned
+      const text = location ? '' : await readLimited(answer.body);
+      if (location) await answer.body.dump();
+      return { status: answer.statusCode, headers, text, location };
     } catch (error) {
       // a lookup refused by the guard may come wrapped, with the refusal as the cause
       if (error instanceof Error && error.cause instanceof TargetRefused) throw error.cause;
@@ -105,8 +107,8 @@ export function createHttp(policy: AddressPolicy) {
       let body = bodyOf(request.body);
       for (let hop = 0; ; hop += 1) {
         const response = await once(url, request, method, body);
-        const location = response.headers.get('location');
-        if (response.status >= 300 && response.status < 400 && location) {
+        const { location } = response;
+        if (location) {
           if (hop >= maxRedirects) {
             throw new RiskloopError(
               'too_many_redirects',
