@@ -1,10 +1,10 @@
 /**
- * `npm run bench:waiting [-- --runs 100000] [--heap-mb 192]`: the runner's memory with many runs waiting on an approval
- * (DESIGN.md rule 4: waiting costs rows, not RAM). Starts a runner on a fresh database and NATS prefix,
- * publishes `run.start` as the trigger router would, and reads the runner's resident memory (VmRSS) once
- * 1,000 runs wait and again once all of them do, with its V8 heap (in use, and held) and the database size
- * per waiting run. Prints a table and,
- * as the last line, JSON; the JSON is also written to `bench/results/`.
+ * `npm run bench:waiting [-- --runs 100000] [--heap-mb 192]`: the runner's memory with many runs waiting
+ * on an approval (DESIGN.md rule 4: waiting costs rows, not RAM). Starts a runner on a fresh database and
+ * NATS prefix, publishes `run.start` as the trigger router would, and reads the runner's resident memory
+ * (VmRSS) once 1,000 runs wait and again once all of them do, with its V8 heap (in use, and held) and the
+ * database size per waiting run. Prints a table and, as the last line, JSON; the JSON is also written to
+ * `bench/results/`.
  */
 import { publishEvent } from '@riskloop/bus';
 import { cloudEvent, eventTypes, subjects, WorkflowDefinition, type RunStart } from '@riskloop/contracts';
@@ -12,6 +12,7 @@ import { startPlatform, waitFor, type Platform } from '@riskloop/testkit';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseMetrics } from '../services/gateway/src/cli/metrics.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '100000' }, 'heap-mb': { type: 'string', default: '192' } },
@@ -55,10 +56,10 @@ async function databaseBytes(platform: Platform): Promise<number> {
 
 /** The runner's V8 heap in use and the heap V8 holds, in MB, from its Prometheus metrics. */
 async function heapMb(port: number | undefined): Promise<{ used: number; total: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+  const samples = parseMetrics(await (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text());
   const read = (name: string) => {
-    const value = new RegExp(`^riskloop_${name} (\\S+)$`, 'm').exec(text)?.[1];
-    return Math.round(Number(value ?? 0) / 104_857.6) / 10;
+    const value = samples.find((sample) => sample.name === `riskloop_${name}`)?.value ?? 0;
+    return Math.round(value / 104_857.6) / 10;
   };
   return { used: read('nodejs_heap_size_used_bytes'), total: read('nodejs_heap_size_total_bytes') };
 }
